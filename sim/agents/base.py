@@ -1,0 +1,100 @@
+"""What the three actors share: a bounded-rationality (softmax) choice over named utility components.
+
+Each agent builds, for every history and every action, a utility split into named components
+("war_risk", "face", ...). Utilities are relative to the agent's do-nothing action, whose
+components are all zero, so a component reads as "how much this reason pushes towards this action".
+The choice is quantal response: P(a) ∝ exp(U(a) / noise), drawn with one uniform per history
+from the step's fixed block of random numbers (common random numbers across scenarios).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from sim.model import CrisisModel
+
+Array = npt.NDArray[np.float64]
+Choice = npt.NDArray[np.int8]
+#: A human (or test) controller: given the step and the model, return one action index per
+#: history, or -1 where the agent should decide for itself.
+Controller = Callable[[int, "CrisisModel"], npt.NDArray[np.integer]]
+
+
+@dataclass
+class Decision:
+    """One step's choice for all histories, with everything needed to explain it."""
+
+    choice: Choice
+    probabilities: Array  # (N, A)
+    components: dict[str, Array]  # name -> (N, A)
+
+
+class CrisisAgent(mesa.Agent):  # type: ignore[misc]
+    """Base class: subclasses set `actor`, `actions`, and build utilities in `utilities()`."""
+
+    actor: str = ""
+    actions: tuple[str, ...] = ()
+    random_column: int = 0
+
+    model: CrisisModel
+
+    def __init__(self, model: CrisisModel) -> None:
+        super().__init__(model)
+        self.last: Decision | None = None
+
+    def index(self, action: str) -> int:
+        return self.actions.index(action)
+
+    def zeros(self) -> Array:
+        return np.zeros((self.model.world.n, len(self.actions)))
+
+    def utilities(self) -> tuple[dict[str, Array], npt.NDArray[np.bool_]]:
+        """Named utility components (N, A) and the legal-action mask (N, A)."""
+        raise NotImplementedError
+
+    def decide(self) -> Decision:
+        """Quantal-response choice, replaced where a controller (a human player) says so."""
+        components, legal = self.utilities()
+        legal[:, 0] = True  # doing nothing is always possible
+        total = sum(components.values(), start=self.zeros())
+        noise = self.model.params.f("world.decision_noise")
+        scaled = np.where(legal, total / noise, -np.inf)
+        scaled -= scaled.max(axis=1, keepdims=True)
+        weights = np.exp(scaled)
+        probabilities = weights / weights.sum(axis=1, keepdims=True)
+        cumulative = np.cumsum(probabilities, axis=1)
+        u = self.model.uniform(self.random_column)
+        choice = np.minimum((cumulative < u[:, None]).sum(axis=1), len(self.actions) - 1)
+        choice = choice.astype(np.int8)
+        controller = self.model.controllers.get(self.actor)
+        if controller is not None:
+            forced = np.asarray(controller(self.model.step_index, self.model))
+            mine = forced >= 0
+            rows = np.nonzero(mine & self.model.world.active)[0]
+            if rows.size and not legal[rows, forced[rows]].all():
+                bad = int(forced[rows][~legal[rows, forced[rows]]][0])
+                raise ValueError(
+                    f"{self.actor}: action '{self.actions[bad]}' is not allowed at this step; "
+                    f"allowed: {', '.join(a for a, ok in zip(self.actions, legal[rows[0]]) if ok)}"
+                )
+            choice = np.where(mine, forced, choice).astype(np.int8)
+        self.last = Decision(choice, probabilities, components)
+        return self.last
+
+    def chose(self, decision: Decision, action: str) -> npt.NDArray[np.bool_]:
+        """Histories (still running) in which this agent chose `action`."""
+        return (decision.choice == self.index(action)) & self.model.world.active
+
+    def apply(self, decision: Decision) -> None:
+        """Write the consequences of `decision` into the world."""
+        raise NotImplementedError
+
+    def step(self) -> None:
+        """Mesa's hook: agents act through `CrisisModel.step`, which orders them explicitly."""

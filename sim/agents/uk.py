@@ -1,0 +1,92 @@
+"""The United Kingdom: two voices in one agent, the Prime Minister's Cabinet and the Foreign Office.
+
+Rawnsley (1995) reads the Cabinet as prestige-driven — keen to be seen as consulted, fearful of a
+Cuba–Berlin trade, wary of visible mobilisation — and the Foreign Office as the realists: worried
+about the quarantine's legality, keen on the UN route, sober about British influence [R95; S:49;
+S:56–72; S:97]. `uk.foreign_office_weight` sets which voice prevails. The British can advise, raise
+the alert, and (scheduled by parameters, handled in the model) offer the Thors or a Berlin deal.
+How much the advice counts in Washington is `uk.consultation`, applied in the US agent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from sim import world as w
+from sim.agents.base import Array, CrisisAgent, Decision
+
+
+class Preferences:
+    """Weights of each British voice (relative to quiet public support); signs from the sources."""
+
+    cabinet_prestige = 0.5  # Macmillan guarded the image of influence; nightly calls [S:94, Tel-Horne]
+    cabinet_berlin_fear = 1.6  # feared a Cuba–Berlin trade [UPI93, Tel-Horne]
+    cabinet_avoid_mobilisation = 1.4  # the 1914 analogy: no visible mobilisation [Reddit-AH]
+    cabinet_alert_when_dangerous = 1.6  # yet Alert Condition 3 on 27 Oct [V2S]
+    fo_legality = 0.9  # doubts about the quarantine's legal basis [S:56–72]
+    fo_tankers = 1.2  # oil is not an offensive weapon [S:56–58]
+    fo_un_route = 0.5  # wanted action legitimised through the UN [S:64, S:76]
+    fo_realism = 0.6  # advice is not asked for; do not spend credit [R95, S:31]
+
+
+#: Where each choice moves the British line, from -1 (restrain) to +1 (stand firm).
+ADVICE_TARGET = {"support": 0.0, "advise_restraint": -1.0, "press_firmness": 1.0, "raise_alert": 0.3}
+ADVICE_MEMORY = 0.7
+
+
+class UnitedKingdom(CrisisAgent):
+    actor = "uk"
+    actions = ("support", "advise_restraint", "press_firmness", "raise_alert")
+    random_column = 1
+    prefs = Preferences()
+
+    def utilities(self) -> tuple[dict[str, Array], npt.NDArray[np.bool_]]:
+        m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
+        t, ix = m.step_index, self.index
+        told = t >= w.UK_TOLD_STEP
+        legal = np.zeros((wd.n, len(self.actions)), dtype=bool)
+        legal[:, 1:] = told
+        legal[:, ix("raise_alert")] &= ~wd.uk_alert
+        fo = p.f("uk.foreign_office_weight")
+        cab = 1.0 - fo
+        berlin_demand = wd.known(wd.ussr_berlin, t, m.delay_steps) | (wd.berlin >= 1)
+        danger = w.danger(wd)
+        un_appeal = float(t >= w.UN_APPEAL_STEP)
+
+        c: dict[str, Array] = {}
+        prestige = self.zeros()
+        prestige[:, ix("advise_restraint")] = cab * pr.cabinet_prestige
+        prestige[:, ix("press_firmness")] = cab * pr.cabinet_prestige * 0.5
+        c["cabinet: be seen to be consulted"] = prestige
+        fear = self.zeros()
+        fear[:, ix("press_firmness")] = cab * np.where(berlin_demand, pr.cabinet_berlin_fear, -0.8)
+        c["cabinet: fear of a Cuba–Berlin trade"] = fear
+        alert = self.zeros()
+        alert[:, ix("raise_alert")] = cab * (
+            -pr.cabinet_avoid_mobilisation + pr.cabinet_alert_when_dangerous * np.maximum(danger - 0.5, 0)
+        ) - fo * 0.5
+        c["cabinet: readiness vs no visible mobilisation"] = alert
+        legality = self.zeros()
+        legality[:, ix("advise_restraint")] = fo * (
+            pr.fo_legality * (wd.escalation >= w.QUARANTINE) + pr.fo_tankers * wd.tankers
+        )
+        c["foreign office: legality of the quarantine"] = legality
+        un = self.zeros()
+        un[:, ix("advise_restraint")] = fo * pr.fo_un_route * un_appeal
+        c["foreign office: the UN route"] = un
+        realism = self.zeros()
+        realism[:, ix("advise_restraint")] = -fo * pr.fo_realism * (1.0 - p.f("uk.consultation"))
+        realism[:, ix("press_firmness")] = -fo * pr.fo_realism
+        c["foreign office: realism about influence"] = realism
+        return c, legal
+
+    def apply(self, decision: Decision) -> None:
+        """Move the British line towards this step's choice and, perhaps, raise the alert."""
+        wd = self.model.world
+        target = np.asarray([ADVICE_TARGET[a] for a in self.actions])[decision.choice]
+        moved = wd.active & (self.model.step_index >= w.UK_TOLD_STEP)
+        wd.uk_advice = np.where(
+            moved, ADVICE_MEMORY * wd.uk_advice + (1 - ADVICE_MEMORY) * target, wd.uk_advice
+        )
+        wd.uk_alert |= self.chose(decision, "raise_alert")

@@ -1,0 +1,182 @@
+"""The United States: Kennedy and ExComm.
+
+Objective: the missiles out without general war [OH]. ExComm chose the quarantine as the middle
+course between an air strike or invasion and mere warnings [OH, Ginsberg]; the Joint Chiefs pressed
+for military action [OH]. Kennedy answered Khrushchev's first letter with a no-invasion pledge and
+gave a secret Jupiter assurance, refusing any public trade [OH]. He informed Macmillan but decided
+alone [TNA-msg]; he saw no advantage in the British Thor idea (S:48, UPI93).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from sim import world as w
+from sim.outcomes import MISSILES_STAY
+from sim.agents.base import Array, CrisisAgent, Decision
+
+
+class Preferences:
+    """Weights of the US utility components (relative to holding the quarantine).
+
+    Levels are modelling assumptions calibrated to the baseline pattern in FACTS §2 (quarantine,
+    pledge and secret Jupiters, acceptance 28 Oct); the *signs* follow the sources named.
+    """
+
+    strike_base = -1.8  # a surprise strike kills Soviets and risks war [OH]; assumption
+    invade_base = -2.6
+    hawks_strike = 2.2  # Joint Chiefs' pressure [OH]
+    hawks_invade = 1.8
+    missile_clock = 1.1  # operational missiles make waiting costlier [TNA-msg: 2 of 6 sites ready]
+    war_risk_strike = 1.6  # fear of nuclear response from operational missiles [FAS12, Dobbs]
+    war_risk_invade = 2.4
+    danger_to_talk = 1.2  # danger pushes towards offers (Black Saturday) [OH]
+    pledge_face = 0.3  # a pledge costs little: no invasion was planned anyway [OH]
+    secret_jupiter_face = 0.5  # obsolete, secret [OH, NSA-Jup]
+    public_jupiter_face = 1.6  # a public trade was refused [OH]
+    back_down_face = 4.5
+    allies_public_jupiters = 2.5  # Turkey and NATO [OH, NSA-Jup]
+    allies_strike = 0.8  # a strike without allies risks a Berlin riposte [FRUS-mS364]
+    british_advice = 2.0  # how strongly British advice could move ExComm, scaled by consultation
+    domestic_strike = 0.6  # mid-term elections [modelling assumption]
+    domestic_concession = 0.5
+    answer_offer = 2.4  # a pledge answers Moscow's first letter [OH]
+    unprompted_offer = -1.6
+
+
+FIRST_MOVES = ("quarantine", "air_strike")
+
+
+class UnitedStates(CrisisAgent):
+    actor = "us"
+    actions = (
+        "hold",
+        "offer_pledge",
+        "offer_secret_jupiters",
+        "offer_public_jupiters",
+        "air_strike",
+        "invade",
+        "back_down",
+    )
+    random_column = 0
+    prefs = Preferences()
+
+    def first_move(self) -> npt.NDArray[np.bool_]:
+        """20 Oct: quarantine or air strike. Returns True where ExComm picks the quarantine."""
+        forced = self.model.params.s("us.first_move")
+        if forced != "decide":
+            return np.full(self.model.world.n, forced == "quarantine")
+        p = self.model.params
+        hawk = p.f("us.hawkishness")
+        # Utility of the strike relative to the quarantine on 20 Oct: hawks for, war risk and the
+        # "Pearl Harbor in reverse" objection against [OH, Ginsberg]; noise as for every choice.
+        strike = -1.9 + 2.2 * hawk + 0.5 * p.f("us.domestic_pressure") * 0.5
+        strike -= p.f("uk.consultation") * self.prefs.british_advice * 0.5  # Ormsby-Gore [UPI93]
+        p_strike = 1.0 / (1.0 + np.exp(-strike / p.f("world.decision_noise")))
+        return self.model.uniform(9) >= p_strike
+
+    def consents(self, column: int) -> npt.NDArray[np.bool_]:
+        """Does Washington let a British initiative go forward? History: no (S:48)."""
+        p = self.model.params
+        c, allies = p.f("uk.consultation"), p.f("us.weight_on_allies")
+        u = -3.0 + 4.0 * c + 2.0 * allies * c
+        return self.model.uniform(column) < 1.0 / (1.0 + np.exp(-u))
+
+    def utilities(self) -> tuple[dict[str, Array], npt.NDArray[np.bool_]]:
+        m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
+        t, delay = m.step_index, m.delay_steps
+        ix = self.index
+        legal = np.zeros((wd.n, len(self.actions)), dtype=bool)
+        at_war = wd.escalation >= w.STRIKE
+        in_crisis = wd.course_quarantine & (t >= w.SPEECH_STEP) & ~at_war
+        quarantine_on = in_crisis & (t >= w.QUARANTINE_STEP)
+        soviet_offer = wd.known(wd.ussr_offer, t, delay)
+        turkey_demand = wd.known(wd.ussr_turkey, t, delay)
+        legal[:, ix("offer_pledge")] = in_crisis & ~wd.sent(wd.us_pledge)
+        legal[:, ix("offer_secret_jupiters")] = (
+            in_crisis & turkey_demand & ~wd.sent(wd.us_secret_jupiters)
+        )
+        legal[:, ix("offer_public_jupiters")] = (
+            in_crisis & turkey_demand & ~wd.sent(wd.us_public_jupiters)
+            & p.b("us.public_jupiter_trade")
+        )
+        legal[:, ix("air_strike")] = quarantine_on
+        legal[:, ix("invade")] = (in_crisis | (wd.escalation == w.STRIKE)) & (
+            t >= w.INVASION_READY_STEP
+        )
+        legal[:, ix("back_down")] = quarantine_on
+
+        hawk = p.f("us.hawkishness")
+        allies = p.f("us.weight_on_allies") * wd.cohesion
+        days_quarantine = max(0, t - w.QUARANTINE_STEP) / 4.0
+        mo = wd.missiles_operational
+        danger = w.danger(wd)
+        advice = p.f("uk.consultation") * pr.british_advice * wd.uk_advice  # -restrain .. +firm
+        days_to_election = max(0.0, (w.ELECTION - m.now).total_seconds() / 86400.0)
+        domestic = p.f("us.domestic_pressure") * (1.0 + 1.0 / (1.0 + days_to_election / 3.0))
+
+        strike, invade = ix("air_strike"), ix("invade")
+        offers = [ix("offer_pledge"), ix("offer_secret_jupiters"), ix("offer_public_jupiters")]
+        c: dict[str, Array] = {}
+        military = self.zeros()
+        military[:, strike] = pr.strike_base + pr.hawks_strike * hawk
+        military[:, invade] = pr.invade_base + pr.hawks_invade * hawk
+        c["hawks_vs_doves"] = military
+        clock = self.zeros()
+        clock[:, strike] = pr.missile_clock * mo * min(days_quarantine, 6.0) / 3.0
+        clock[:, invade] = clock[:, strike]
+        c["missiles_becoming_operational"] = clock
+        risk = self.zeros()
+        risk[:, strike] = -pr.war_risk_strike * (0.5 + mo)
+        risk[:, invade] = -pr.war_risk_invade * (0.5 + mo)
+        for o in offers:
+            risk[:, o] = pr.danger_to_talk * danger
+        risk[:, ix("back_down")] = danger
+        c["risk_of_war"] = risk
+        face = self.zeros()
+        face[:, offers[0]] = -pr.pledge_face
+        face[:, offers[1]] = -pr.secret_jupiter_face
+        face[:, offers[2]] = -pr.public_jupiter_face
+        face[:, ix("back_down")] = -pr.back_down_face
+        c["face"] = face
+        ally = self.zeros()
+        ally[:, offers[2]] = -pr.allies_public_jupiters * allies
+        ally[:, strike] = -pr.allies_strike * allies
+        ally[:, invade] = -pr.allies_strike * 1.5 * allies
+        ally[:, ix("back_down")] = -allies
+        c["allies"] = ally
+        british = self.zeros()
+        for o in offers:
+            british[:, o] = -advice
+        british[:, strike] = advice
+        british[:, invade] = advice
+        c["british_advice"] = british
+        home = self.zeros()
+        home[:, strike] = pr.domestic_strike * domestic
+        home[:, invade] = pr.domestic_strike * domestic
+        for o in offers:
+            home[:, o] = -pr.domestic_concession * domestic
+        home[:, ix("back_down")] = -2.0 * domestic
+        c["domestic_politics"] = home
+        answer = self.zeros()
+        answer[:, offers[0]] = np.where(soviet_offer, pr.answer_offer, pr.unprompted_offer)
+        answer[:, offers[1]] = pr.answer_offer * 0.8
+        answer[:, offers[2]] = pr.answer_offer * 0.6
+        c["answers_moscow"] = answer
+        return c, legal
+
+
+    def apply(self, decision: Decision) -> None:
+        m, wd, t = self.model, self.model.world, self.model.step_index
+        for action, sent in (
+            ("offer_pledge", "us_pledge"),
+            ("offer_secret_jupiters", "us_secret_jupiters"),
+            ("offer_public_jupiters", "us_public_jupiters"),
+        ):
+            rows = self.chose(decision, action)
+            setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
+            m.note_messages(rows, "us", action)
+        m.start_war(self.chose(decision, "air_strike"), w.STRIKE, "US air strike on the missile sites")
+        m.start_war(self.chose(decision, "invade"), w.INVASION, "US invasion of Cuba begins")
+        m.finish(self.chose(decision, "back_down"), MISSILES_STAY)

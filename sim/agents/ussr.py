@@ -1,0 +1,185 @@
+"""The Soviet Union: Khrushchev and the Presidium.
+
+Aims: deter an invasion of Cuba and offset US missiles near the USSR [OH]. Khrushchev ordered the
+ships back but denounced the blockade (24 Oct), offered withdrawal for a no-invasion pledge
+(26 Oct), added the Jupiters in Turkey (27 Oct) and accepted on 28 Oct [OH]. Whether he ties Cuba
+to Berlin is a scenario switch (`ussr.berlin_linkage`). Local commanders and Castro act on their
+own through the incident hazard and `ussr.local_autonomy` (handled in the model).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from sim import world as w
+from sim.outcomes import CLIMBDOWN, NEGOTIATED
+from sim.agents.base import Array, CrisisAgent, Decision
+
+
+class Preferences:
+    """Weights of the Soviet utility components (relative to waiting); signs from the sources."""
+
+    fear_of_war = 2.2  # scaled by (1 - risk acceptance); ships turned back 24 Oct [OH]
+    halt_when_blockaded = 1.2  # IRBM ships ordered home 23 Oct [Patch, Dobbs]
+    halt_base = -2.4
+    un_appeal = 0.6  # U Thant's channel to keep ships away [FRUS-XI-74, Aval-87]
+    offer_base = -2.6  # first letter, 26 Oct [OH]
+    offer_pressure_per_day = 0.45  # the quarantine and the strike threat bite over days
+    demand_turkey = 1.2  # second letter adds Turkey, 27 Oct [OH, WHP]
+    demand_berlin = 1.5  # linkage scenario
+    accept_base = -1.4  # withdrawing is a loss of face in itself
+    gain_pledge = 1.2  # Cuba safe from invasion: the first aim [OH]
+    gain_secret_jupiters = 0.9
+    gain_public_jupiters = 1.4
+    gain_thor_public = 0.5  # a visible Western missile standstill via the UN [S:46]
+    gain_thor_private = 0.15
+    gain_berlin_terms = 0.4
+    expect_turkey = 0.9  # having asked for Turkey, less is a shortfall
+    expect_berlin = 1.8
+    shortfall = 1.6  # scaled by resolve
+    climb_down_base = -5.0
+    berlin_base = -3.0
+    berlin_linkage = 1.8
+    berlin_weak_alliance = 2.0  # a divided NATO invites pressure on Berlin
+    keep_building = 0.4  # scaled by resolve
+
+
+class SovietUnion(CrisisAgent):
+    actor = "ussr"
+    actions = (
+        "wait",
+        "halt_ships",
+        "offer_withdrawal",
+        "demand_turkey",
+        "demand_berlin",
+        "accept",
+        "climb_down",
+        "press_berlin",
+    )
+    random_column = 2
+    prefs = Preferences()
+
+    def gains(self) -> Array:
+        """Value to Moscow of what is on the table and known in Moscow."""
+        m, wd, pr = self.model, self.model.world, self.prefs
+        t, d = m.step_index, m.delay_steps
+        thor_value = (
+            pr.gain_thor_public
+            if self.model.params.s("uk.thor_offer") == "public"
+            else pr.gain_thor_private
+        )
+        linkage = self.model.params.b("ussr.berlin_linkage")
+        berlin_value = pr.gain_berlin_terms * (3.0 if linkage else 1.0)
+        return (
+            pr.gain_pledge * wd.known(wd.us_pledge, t, d)
+            + pr.gain_secret_jupiters * wd.known(wd.us_secret_jupiters, t, d)
+            + pr.gain_public_jupiters * wd.known(wd.us_public_jupiters, t, d)
+            + thor_value * wd.known(wd.uk_thor, t, d)
+            + berlin_value * wd.known(wd.uk_berlin, t, d)
+        )
+
+    def utilities(self) -> tuple[dict[str, Array], npt.NDArray[np.bool_]]:
+        m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
+        t, d, ix = m.step_index, m.delay_steps, self.index
+        public = wd.course_quarantine & (t >= w.SPEECH_STEP)
+        at_war = wd.escalation >= w.STRIKE
+        blockade = public & (t >= w.QUARANTINE_STEP) & ~at_war
+        linkage = p.b("ussr.berlin_linkage")
+        legal = np.zeros((wd.n, len(self.actions)), dtype=bool)
+        legal[:, ix("halt_ships")] = public & ~wd.sent(wd.shipments_halted) & ~at_war
+        legal[:, ix("offer_withdrawal")] = blockade & ~wd.sent(wd.ussr_offer)
+        legal[:, ix("demand_turkey")] = blockade & wd.sent(wd.ussr_offer) & ~wd.sent(wd.ussr_turkey)
+        legal[:, ix("demand_berlin")] = (
+            blockade & wd.sent(wd.ussr_offer) & ~wd.sent(wd.ussr_berlin) & linkage
+        )
+        legal[:, ix("accept")] = (blockade & wd.known(wd.us_pledge, t, d)) | at_war
+        legal[:, ix("climb_down")] = blockade
+        legal[:, ix("press_berlin")] = (public | at_war) & (wd.berlin < 2)
+
+        fear = pr.fear_of_war * (1.0 - p.f("ussr.risk_acceptance"))
+        resolve = p.f("ussr.resolve")
+        danger = w.danger(wd)
+        days_blockade = max(0, t - w.QUARANTINE_STEP) / 4.0
+        # What Moscow expects for withdrawing: a pledge, plus whatever it has publicly demanded.
+        expected = (
+            pr.gain_pledge
+            + pr.expect_turkey * wd.sent(wd.ussr_turkey)
+            + pr.expect_berlin * wd.sent(wd.ussr_berlin)
+            + 0.3 * wd.tankers  # a wider blockade hardens Moscow [S:56–58]
+        )
+        gains = self.gains()
+
+        c: dict[str, Array] = {}
+        risk = self.zeros()
+        risk[:, ix("halt_ships")] = fear * (0.3 + danger)
+        risk[:, ix("offer_withdrawal")] = fear * danger
+        risk[:, ix("accept")] = fear * (danger + at_war)
+        risk[:, ix("climb_down")] = fear * danger
+        risk[:, ix("press_berlin")] = -fear * (1.0 + danger)
+        c["risk_of_war"] = risk
+        blockaded = self.zeros()
+        blockaded[:, ix("halt_ships")] = (
+            pr.halt_base + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + 2)
+            + pr.un_appeal * (t >= w.UN_APPEAL_STEP)
+        )
+        blockaded[:, ix("offer_withdrawal")] = pr.offer_base + pr.offer_pressure_per_day * min(
+            days_blockade, 6.0
+        )
+        c["quarantine_pressure"] = blockaded
+        deal = self.zeros()
+        deal[:, ix("accept")] = pr.accept_base + gains - pr.shortfall * resolve * np.maximum(
+            expected - gains, 0.0
+        )
+        deal[:, ix("demand_turkey")] = pr.demand_turkey + resolve
+        deal[:, ix("demand_berlin")] = pr.demand_berlin
+        c["what_the_deal_gives"] = deal
+        face = self.zeros()
+        face[:, ix("climb_down")] = pr.climb_down_base - 2.0 * resolve
+        face[:, ix("halt_ships")] = -resolve
+        face[:, ix("offer_withdrawal")] = -resolve
+        c["face"] = face
+        building = self.zeros()
+        building[:, 0] = pr.keep_building * resolve * (1.0 - wd.missiles_operational)
+        c["keep_building_the_sites"] = building
+        berlin = self.zeros()
+        berlin[:, ix("press_berlin")] = (
+            pr.berlin_base + pr.berlin_linkage * linkage
+            + pr.berlin_weak_alliance * (1.0 - wd.cohesion) + 1.5 * at_war
+        )
+        c["berlin"] = berlin
+        return c, legal
+
+    def apply(self, decision: Decision) -> None:
+        m, wd, t = self.model, self.model.world, self.model.step_index
+        d = m.delay_steps
+        for action, sent in (
+            ("halt_ships", "shipments_halted"),
+            ("offer_withdrawal", "ussr_offer"),
+            ("demand_turkey", "ussr_turkey"),
+            ("demand_berlin", "ussr_berlin"),
+        ):
+            rows = self.chose(decision, action)
+            setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
+            if action != "halt_ships":
+                m.note_messages(rows, "ussr", action)
+        press = self.chose(decision, "press_berlin")
+        wd.berlin = np.where(press, np.minimum(wd.berlin + 1, 2), wd.berlin).astype(np.int16)
+        accept = self.chose(decision, "accept")
+        at_war = wd.escalation >= w.STRIKE
+        m.end_war(accept & at_war)
+        deal = accept & ~at_war
+        bits = np.zeros(wd.n, dtype=np.uint8)
+        for sent, name in (
+            (wd.us_pledge, "pledge"),
+            (wd.us_secret_jupiters, "secret_jupiters"),
+            (wd.us_public_jupiters, "public_jupiters"),
+            (wd.uk_thor, "thor_immobilisation"),
+            (wd.uk_berlin, "berlin_terms"),
+        ):
+            bits |= np.where(wd.known(sent, t, d), w.CONCESSION_BIT[name], 0).astype(np.uint8)
+        un = wd.known(wd.uk_thor, t, d) | wd.known(wd.uk_berlin, t, d)
+        bits |= np.where(un, w.CONCESSION_BIT["un_inspection"], 0).astype(np.uint8)
+        wd.concessions = np.where(deal, bits, wd.concessions).astype(np.uint8)
+        m.finish(deal, NEGOTIATED)
+        m.finish(self.chose(decision, "climb_down"), CLIMBDOWN)

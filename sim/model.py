@@ -1,0 +1,346 @@
+"""The Mesa model: N crisis histories advanced together, one 6-hour step at a time.
+
+Each step reads like the schedule: scheduled events (20 Oct decision, 22 Oct speech, 24 Oct
+quarantine, U Thant's appeal, British initiatives), then the three agents choose on what they know
+(offers travel with a delay), then their choices take effect, then incidents nobody chose, then
+wars and finished histories are settled. Histories that have ended are masked, not removed, so
+every array keeps its shape and every history keeps its random numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+import numpy.typing as npt
+
+from sim import calendar
+from sim import world as w
+from sim.agents import SovietUnion, UnitedKingdom, UnitedStates
+from sim.agents.base import Controller, CrisisAgent, Decision
+from sim.outcomes import AIR_STRIKE, BERLIN_CLASH, INVASION, NUCLEAR, UNRESOLVED
+from sim.params import Params, defaults
+from sim.randomness import COLUMNS, RandomBlocks
+
+Mask = npt.NDArray[np.bool_]
+
+#: Incident hazard relative to DEFCON 2, by rung of the ladder (Schelling: risk rises with the
+#: rung). The quiet rungs are low because nobody was yet on alert. Modelling assumption.
+LEVEL_HAZARD = (0.05, 0.4, 1.0, 1.5, 10.0, 16.0, 0.0)
+#: Incidents nobody chose, by rung where they can happen, for the event log [FACTS §7].
+INCIDENT_KINDS = (
+    "a U-2 is shot down over Cuba (Dobbs; OH)",
+    "a Soviet submarine is forced to surface by practice depth charges (FACTS §7: B-59)",
+    "a U-2 strays over Soviet airspace and MiGs scramble (Dobbs; Sagan)",
+    "a false alarm sends nuclear-armed interceptors taxiing (Sagan: Duluth)",
+    "a Soviet ship refuses to stop at the quarantine line",
+    "a Thor or Jupiter alert goes wrong (FACTS §7)",
+)
+#: Scale of the chance that a strike is answered with nuclear weapons (modelling assumption:
+#: about 1 in 10 at the Ellsberg preset with most missiles operational).
+STRIKE_RESPONSE = 16.0
+#: Share of the Soviet ships still en route that turn back in each step after the halt order.
+TURN_BACK_RATE = 0.25
+
+
+@dataclass
+class Event:
+    """One line of a history's log."""
+
+    step: int
+    actor: str  # "us", "uk", "ussr" or "world"
+    kind: str  # "choice", "message_sent", "message_received", "incident", "scheduled", "outcome"
+    text: str
+    details: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def when(self) -> dt.datetime:
+        return calendar.step_time(self.step)
+
+
+class CrisisModel(mesa.Model):  # type: ignore[misc]
+    """The crisis for histories [start, stop) of a run.
+
+    Attributes: `params` (validated parameters), `world` (state arrays of shape (N,)), `us`,
+    `uk`, `ussr` (the agents), `step_index`, `delay_steps` (message delay in steps),
+    `escalation_path` (T, N) int8, `log` (events of history `start`, if `record`), `controllers`
+    (actor -> human controller replacing that agent's policy).
+    """
+
+    def __init__(
+        self,
+        params: Params | None = None,
+        seed: int = 0,
+        start: int = 0,
+        stop: int = 1,
+        record: bool = False,
+        controllers: dict[str, Controller] | None = None,
+    ) -> None:
+        super().__init__(rng=seed)
+        self.params = params if params is not None else defaults()
+        self.seed = seed
+        self.start = start
+        self.world = w.World(stop - start)
+        self.random_blocks = RandomBlocks(seed, start, stop)
+        self.controllers = dict(controllers or {})
+        self.delay_steps = math.ceil(self.params.f("world.message_delay_hours") / calendar.STEP_HOURS)
+        self.step_index = 0
+        self.escalation_path = np.zeros((calendar.N_STEPS, self.world.n), dtype=np.int8)
+        self.record = record
+        self.log: list[Event] = []
+        self._u = np.zeros((self.world.n, len(COLUMNS)))
+        self.us = UnitedStates(self)
+        self.uk = UnitedKingdom(self)
+        self.ussr = SovietUnion(self)
+        self._messages: list[tuple[str, str, str]] = []  # (actor, action, world field)
+
+    # --- what agents call ----------------------------------------------------------------------
+    @property
+    def now(self) -> dt.datetime:
+        return calendar.step_time(self.step_index)
+
+    def uniform(self, column: int) -> npt.NDArray[np.float64]:
+        """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
+        return self._u[:, column]
+
+    def finish(self, rows: Mask, outcome: int) -> None:
+        rows = rows & self.world.active
+        if not rows.any():
+            return
+        wd = self.world
+        wd.outcome[rows] = outcome
+        wd.resolved_step[rows] = self.step_index
+        wd.active[rows] = False
+        if self.record and rows[0]:
+            from sim.outcomes import LABELS, OUTCOMES
+
+            self._event("world", "outcome", f"Outcome: {LABELS[OUTCOMES[outcome]]}")
+
+    def start_war(self, rows: Mask, rung: int, text: str) -> None:
+        rows = rows & self.world.active & (self.world.escalation < rung)
+        wd, p = self.world, self.params
+        fresh = rows & (wd.escalation < w.STRIKE)
+        wd.strike_step[fresh] = self.step_index
+        # Kennedy's fear: operational missiles and tactical weapons answer a strike [FAS12, Dobbs].
+        # Scaled by the incident hazard, so the chosen preset sets how dangerous a strike is.
+        response = STRIKE_RESPONSE * p.f("world.incident_hazard") * wd.missiles_operational * (
+            0.5 + p.f("ussr.local_autonomy")) * (0.5 + p.f("ussr.risk_acceptance"))
+        nuclear = fresh & (self.uniform(12) < 1.0 - np.exp(-response))
+        wd.escalation[rows] = rung
+        if rung == w.INVASION:
+            wd.invasion_step[rows] = self.step_index
+        if self.record and rows[0]:
+            self._event("us", "scheduled", text)
+        wd.escalation[nuclear] = w.NUCLEAR
+        if self.record and nuclear[0]:
+            self._event("ussr", "incident", "Soviet forces in Cuba answer with nuclear weapons")
+
+    def end_war(self, rows: Mask) -> None:
+        """A war stops short of nuclear use: classify by the highest rung reached."""
+        wd = self.world
+        self.finish(rows & (wd.escalation >= w.INVASION), INVASION)
+        self.finish(rows & (wd.escalation == w.STRIKE), AIR_STRIKE)
+
+    def note_messages(self, rows: Mask, actor: str, action: str) -> None:
+        if self.record and rows[0]:
+            self._event(actor, "message_sent", f"sends: {action.replace('_', ' ')}")
+
+    # --- the schedule --------------------------------------------------------------------------
+    def step(self) -> None:
+        self._u = self.random_blocks.next()
+        self._scheduled_events()
+        agents: tuple[CrisisAgent, ...] = (self.us, self.uk, self.ussr)
+        decisions = [agent.decide() for agent in agents]
+        if self.record:
+            for agent, decision in zip(agents, decisions):
+                self._log_decision(agent, decision)
+        for agent, decision in zip(agents, decisions):
+            agent.apply(decision)
+        self._ships_and_sites()
+        self._incidents()
+        self._settle_wars()
+        wd = self.world
+        self.escalation_path[self.step_index] = wd.escalation
+        np.maximum(wd.peak, wd.escalation, out=wd.peak)
+        if self.record:
+            self._log_received()
+        self.step_index += 1
+
+    def run(self) -> None:
+        """Run to the horizon (or until every history has ended)."""
+        while self.step_index < calendar.N_STEPS and self.world.active.any():
+            self.step()
+        wd = self.world
+        if self.step_index < calendar.N_STEPS:  # all ended early: freeze the rest of the path
+            self.escalation_path[self.step_index :] = wd.escalation
+        at_war = wd.active & (wd.escalation >= w.STRIKE)
+        self.step_index = calendar.N_STEPS - 1
+        self.end_war(at_war)
+        still = wd.active.copy()
+        self.finish(still, UNRESOLVED)
+        wd.resolved_step[still] = -1
+
+    # --- submodels -----------------------------------------------------------------------------
+    def _scheduled_events(self) -> None:
+        t, wd, p = self.step_index, self.world, self.params
+        active = wd.active
+        if t == w.DECISION_STEP:
+            wd.course_quarantine = self.us.first_move()
+            strike = ~wd.course_quarantine
+            wd.strike_planned[strike] = t + w.STRIKE_PREPARATION_STEPS
+            if self.record:
+                self._event(
+                    "us",
+                    "scheduled",
+                    "ExComm chooses the quarantine"
+                    if wd.course_quarantine[0]
+                    else "ExComm chooses an air strike, to be launched in two days",
+                )
+        self.start_war(wd.strike_planned == t, w.STRIKE, "US air strike on the missile sites")
+        if t == w.SPEECH_STEP:
+            rows = active & wd.course_quarantine
+            wd.escalation[rows] = np.maximum(wd.escalation[rows], w.PUBLIC)
+            self._event_if(rows, "us", "scheduled", "Kennedy's broadcast: quarantine announced, DEFCON 3")
+        if t == w.QUARANTINE_STEP:
+            rows = active & wd.course_quarantine
+            wd.escalation[rows] = np.maximum(wd.escalation[rows], w.QUARANTINE)
+            self._event_if(rows, "us", "scheduled", "Quarantine in force; SAC at DEFCON 2")
+        if t == w.UN_APPEAL_STEP:
+            self._event_if(active & wd.course_quarantine, "world", "scheduled",
+                           "U Thant appeals for a 2–3 week standstill (UN-SG1353)")
+        if p.b("us.widen_to_tankers") and t == p.step("us.tankers_time"):
+            rows = active & wd.course_quarantine
+            wd.tankers |= rows
+            wd.cohesion[rows] -= 0.1  # the FO and allies objected [S:56–58]
+            self._event_if(rows, "us", "scheduled", "Quarantine widened to oil tankers")
+        self._british_initiative(
+            "thor", p.s("uk.thor_offer") != "none", "uk.thor_offer_time",
+            p.b("uk.thor_offer_us_consent"), column=11,
+            cohesion_cost=0.1 if p.s("uk.thor_offer") == "public" else 0.03,
+        )
+        self._british_initiative(
+            "berlin", p.b("uk.berlin_proposal"), "uk.berlin_proposal_time",
+            p.b("uk.berlin_proposal_us_consent"), column=13, cohesion_cost=0.05,
+        )
+
+    def _british_initiative(
+        self, what: str, made: bool, when: str, needs_consent: bool, column: int,
+        cohesion_cost: float,
+    ) -> None:
+        """Thor offer or Berlin proposal: goes to the table, unless it waits for a US that refuses."""
+        if not made or self.step_index != self.params.step(when):
+            return
+        wd = self.world
+        rows = wd.active & wd.course_quarantine & (wd.escalation < w.STRIKE)
+        consent = self.us.consents(column) if needs_consent else np.ones(wd.n, dtype=bool)
+        tabled = rows & consent
+        field_name = "uk_thor" if what == "thor" else "uk_berlin"
+        getattr(wd, field_name)[tabled] = self.step_index
+        wd.cohesion[tabled & ~np.asarray(needs_consent)] -= cohesion_cost
+        label = "Thor immobilisation via the UN" if what == "thor" else "Berlin settlement"
+        if self.record and rows[0]:
+            text = (
+                f"Britain offers {label}" + ("" if tabled[0] else "; Washington sees no advantage "
+                                              "and the idea is smothered (S:48)")
+            )
+            self._event("uk", "message_sent" if tabled[0] else "scheduled", text)
+
+    def _ships_and_sites(self) -> None:
+        wd, t = self.world, self.step_index
+        halted = wd.sent(wd.shipments_halted) & wd.active
+        turning = halted & (wd.ships_en_route > 0.5)
+        turned = np.where(turning, wd.ships_en_route * TURN_BACK_RATE, 0.0)
+        wd.ships_en_route -= turned
+        wd.ships_turned_back += turned
+        first = turning & (wd.turnback_step < 0)
+        wd.turnback_step[first] = t
+        building = wd.active & (wd.escalation < w.STRIKE)
+        wd.missiles_operational = np.where(
+            building, np.minimum(wd.missiles_operational + w.MISSILES_PER_STEP, 1.0),
+            wd.missiles_operational,
+        )
+
+    def _incidents(self) -> None:
+        """Schelling's threat that leaves something to chance: incidents nobody chose."""
+        wd, p = self.world, self.params
+        hazard = p.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
+        level = np.asarray(LEVEL_HAZARD)[wd.escalation]
+        local = 0.6 + 1.3 * p.f("ussr.local_autonomy")
+        at_sea = (wd.escalation == w.QUARANTINE) & (
+            ~wd.sent(wd.shipments_halted) | wd.tankers
+        )
+        rate = hazard * level * local * (1.0 + 0.15 * wd.uk_alert) * (1.0 + 0.5 * at_sea)
+        occurs = wd.active & (self.uniform(3) < rate)
+        if not occurs.any():
+            self._berlin_incidents(hazard)
+            return
+        wd.incidents[occurs] += 1
+        us_back = self.uniform(5) < 0.95 - 0.4 * p.f("us.hawkishness")
+        ussr_back = self.uniform(6) < 0.95 - 0.4 * p.f("ussr.risk_acceptance")
+        at_war = wd.escalation >= w.STRIKE
+        # In war, stepping back is harder: local commanders hold tactical weapons [Dobbs].
+        war_restraint = self.uniform(8) >= 0.2 + 0.6 * p.f("ussr.local_autonomy")
+        spiral = occurs & ~(us_back & ussr_back)
+        nuclear = spiral & at_war & ~war_restraint
+        if self.record and occurs[0]:
+            kinds = len(INCIDENT_KINDS)
+            kind = INCIDENT_KINDS[min(int(self.uniform(4)[0] * kinds), kinds - 1)]
+            outcome = "both sides step back" if not spiral[0] else "neither side steps back"
+            self._event("world", "incident", f"Incident: {kind}; {outcome}")
+        wd.escalation[nuclear] = w.NUCLEAR
+        self.start_war(spiral & (wd.escalation == w.CLASH), w.STRIKE, "US retaliates: air strike")
+        invade = spiral & at_war & war_restraint & (wd.escalation == w.STRIKE)
+        self.start_war(invade, w.INVASION, "The fighting spreads: US forces land in Cuba")
+        low = spiral & (wd.escalation < w.CLASH) & (wd.escalation >= w.PUBLIC)
+        wd.escalation[low] = w.CLASH
+        self._berlin_incidents(hazard)
+
+    def _berlin_incidents(self, hazard: float) -> None:
+        wd = self.world
+        tense = wd.active & (wd.berlin >= 2)
+        clash = tense & (self.uniform(7) < hazard * 6.0) & (self.uniform(10) < 0.6)
+        wd.berlin[clash] = 3
+        if self.record and clash[0]:
+            self._event("world", "incident", "Berlin: shots at a checkpoint; an armed clash")
+
+    def _settle_wars(self) -> None:
+        wd, t = self.world, self.step_index
+        self.finish(wd.escalation == w.NUCLEAR, NUCLEAR)
+        self.finish(wd.berlin >= 3, BERLIN_CLASH)
+        over = (wd.escalation >= w.STRIKE) & (t - wd.strike_step >= w.WAR_PHASE_STEPS)
+        self.end_war(over & wd.active)
+
+    # --- the event log (history `start` only) --------------------------------------------------
+    def _event(self, actor: str, kind: str, text: str, details: dict[str, float] | None = None) -> None:
+        self.log.append(Event(self.step_index, actor, kind, text, details or {}))
+
+    def _event_if(self, rows: Mask, actor: str, kind: str, text: str) -> None:
+        if self.record and rows[0]:
+            self._event(actor, kind, text)
+
+    def _log_decision(self, agent: CrisisAgent, decision: Decision) -> None:
+        if not self.world.active[0]:
+            return
+        a = int(decision.choice[0])
+        details = {name: float(comp[0, a]) for name, comp in decision.components.items()}
+        details["probability"] = float(decision.probabilities[0, a])
+        self._event(agent.actor, "choice", agent.actions[a], details)
+
+    def _log_received(self) -> None:
+        wd, t, d = self.world, self.step_index, self.delay_steps
+        for field_name, actor, text in (
+            ("us_pledge", "ussr", "Moscow reads the US no-invasion pledge"),
+            ("us_secret_jupiters", "ussr", "Moscow receives the secret Jupiter assurance"),
+            ("us_public_jupiters", "ussr", "Moscow receives the public Jupiter offer"),
+            ("uk_thor", "ussr", "Moscow learns of the British Thor offer at the UN"),
+            ("uk_berlin", "ussr", "Moscow receives the Berlin proposal"),
+            ("ussr_offer", "us", "Washington reads Khrushchev's offer: withdrawal for a pledge"),
+            ("ussr_turkey", "us", "Washington reads the demand for the Jupiters in Turkey"),
+            ("ussr_berlin", "us", "Washington reads the demand over Berlin"),
+        ):
+            sent = int(getattr(wd, field_name)[0])
+            if sent >= 0 and sent + d == t and wd.active[0]:
+                self._event(actor, "message_received", text)

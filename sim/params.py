@@ -1,0 +1,476 @@
+"""The one parameter schema. TOML validation, the CLI and the app's sliders are all generated from it.
+
+Add a parameter here and nowhere else: scenarios, `cuba62 params`, `--set`, share links and the
+sliders pick it up. Every entry names its source: a key from FACTS.md or "modelling assumption".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from collections.abc import Iterator, Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from sim import calendar
+
+Actor = Literal["us", "uk", "ussr", "world"]
+Kind = Literal["float", "bool", "choice", "datetime"]
+Value = float | bool | str | dt.datetime
+
+ACTOR_NAMES: dict[str, str] = {
+    "us": "United States",
+    "uk": "United Kingdom",
+    "ussr": "Soviet Union",
+    "world": "World",
+}
+ASSUMPTION = "modelling assumption"
+
+
+class ParameterError(ValueError):
+    """One bad parameter: the message is one line naming the parameter, the value and what is allowed."""
+
+
+class ParamSpec(BaseModel):
+    """One parameter: what it is, what it may be, what it means and where it comes from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    kind: Kind
+    default: Value
+    label: str
+    meaning: str
+    source: str
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    choices: tuple[str, ...] = ()
+    timezone: Literal["Washington", "London"] = "Washington"
+    presets: tuple[str, ...] = ()
+
+    @property
+    def actor(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    def allowed(self) -> str:
+        """What values are allowed, in words, for error messages and help text."""
+        if self.kind == "float":
+            text = f"a number from {self.minimum:g} to {self.maximum:g}"
+            if self.unit:
+                text += f" ({self.unit})"
+            if self.presets:
+                text += " or a preset: " + ", ".join(self.presets)
+            return text
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        first, last = calendar.START, calendar.END
+        if self.timezone == "London":
+            first, last = calendar.london(first), calendar.london(last)
+        return (
+            f"a date-time 'YYYY-MM-DD HH:MM' ({self.timezone} time) from "
+            f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
+        )
+
+
+class HazardPreset(BaseModel):
+    """A named incident-hazard setting, with what its source estimated and how sure we are."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    label: str
+    crisis_probability: float
+    low: float
+    high: float
+    measures: str
+    source: str
+    confidence: str
+
+    @property
+    def per_day(self) -> float:
+        """h = 1 − (1 − P)^(1/13): a whole-crisis probability spread over 13 days (FACTS §7)."""
+        return 1.0 - (1.0 - self.crisis_probability) ** (1.0 / 13.0)
+
+
+HAZARD_PRESETS: dict[str, HazardPreset] = {
+    p.name: p
+    for p in (
+        HazardPreset(
+            name="participants_low",
+            label="Participants' low estimate (about 1 in 100)",
+            crisis_probability=0.01,
+            low=0.005,
+            high=0.01,
+            measures="nuclear war, as judged by participants in hindsight (Hawk's Cay, 1987)",
+            source="Blight & Welch 1989, unverified (FACTS §7)",
+            confidence="L",
+        ),
+        HazardPreset(
+            name="ellsberg",
+            label="Ellsberg: 10–30% (midpoint 20%)",
+            crisis_probability=0.20,
+            low=0.10,
+            high=0.30,
+            measures="all-out nuclear war over the whole crisis, in hindsight",
+            source="Ellsberg papers, note of 13 Jun 2012 (FACTS §7)",
+            confidence="M",
+        ),
+        HazardPreset(
+            name="kennedy",
+            label="Kennedy: between one in three and even",
+            crisis_probability=0.42,
+            low=0.33,
+            high=0.50,
+            measures="the Soviets going 'all the way to war' (any war, not only nuclear)",
+            source="Intelros, quoting Sorensen 1965 (FACTS §3, §7)",
+            confidence="M",
+        ),
+        HazardPreset(
+            name="model_high",
+            label="Dynamic chicken model: up to 60%",
+            crisis_probability=0.60,
+            low=0.40,
+            high=0.60,
+            measures="nuclear war over the 13 days, output of a formal model",
+            source="Dixit, McAdams & Skeath 2019, SSRN 3406265 (FACTS §7)",
+            confidence="M",
+        ),
+    )
+}
+DEFAULT_HAZARD_PRESET = "ellsberg"
+
+
+def _p(**kwargs: object) -> ParamSpec:
+    return ParamSpec.model_validate(kwargs)
+
+
+def _when(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M")
+
+
+SCHEMA: tuple[ParamSpec, ...] = (
+    # --- United States -------------------------------------------------------------------------
+    _p(
+        name="us.hawkishness", kind="float", default=0.35, minimum=0.0, maximum=1.0, step=0.05,
+        unit="0 = doves, 1 = Joint Chiefs", label="ExComm hawkishness",
+        meaning="How much weight Kennedy's advisers give the Joint Chiefs' case for bombing or "
+        "invading Cuba rather than a blockade and talks.",
+        source="OH (Joint Chiefs pressed for air strike and invasion); level: modelling assumption",
+    ),
+    _p(
+        name="us.weight_on_allies", kind="float", default=0.3, minimum=0.0, maximum=1.0,
+        step=0.05, unit="share", label="Weight on allies",
+        meaning="How much Washington cares how NATO allies, above all Britain and West Germany, "
+        "react to what it does (for example a public trade of NATO missiles).",
+        source="TNA-msg; FRUS-mS364 (Kennedy accepted the Berlin risk); level: modelling assumption",
+    ),
+    _p(
+        name="us.domestic_pressure", kind="float", default=0.5, minimum=0.0, maximum=1.0,
+        step=0.05, unit="share", label="Domestic pressure",
+        meaning="Pressure on Kennedy to look tough, rising towards the mid-term elections of "
+        "6 November 1962.",
+        source=ASSUMPTION,
+    ),
+    _p(
+        name="us.first_move", kind="choice", default="decide",
+        choices=("decide", "quarantine", "air_strike"), label="ExComm's first move (20 Oct)",
+        meaning="What ExComm chooses on 20 October: 'decide' lets the model weigh a blockade "
+        "against an air strike; the others force that choice.",
+        source="Ginsberg (20 Oct: options narrowed to air strike or quarantine)",
+    ),
+    _p(
+        name="us.widen_to_tankers", kind="bool", default=False, label="Add oil tankers to the quarantine",
+        meaning="Whether the quarantine is widened to stop Soviet fuel, as Kennedy told Macmillan "
+        "might happen and the Foreign Office opposed.",
+        source="JFK-cmc22; TNA-call; S:56–58 (FO: oil is not an offensive weapon)",
+    ),
+    _p(
+        name="us.tankers_time", kind="datetime", default=_when("1962-10-26 12:00"),
+        label="When tankers are added", timezone="Washington",
+        meaning="When the widened quarantine starts to stop tankers (only if tankers are added).",
+        source=ASSUMPTION,
+    ),
+    _p(
+        name="us.public_jupiter_trade", kind="bool", default=False,
+        label="Washington will trade the Jupiters publicly",
+        meaning="Whether Washington is willing to remove the Jupiter missiles from Turkey in "
+        "public, as part of the deal, instead of only by a secret assurance.",
+        source="OH (Kennedy accepted a secret assurance and refused a public trade)",
+    ),
+    # --- United Kingdom ------------------------------------------------------------------------
+    _p(
+        name="uk.consultation", kind="float", default=0.1, minimum=0.0, maximum=1.0, step=0.05,
+        unit="0 = informed only, 1 = real say", label="Real consultation of Britain",
+        meaning="How much American choices weigh British advice. History sits near 'informed, "
+        "not consulted': Kennedy decided first and told London afterwards.",
+        source="R95; TNA-msg ('my first decision on my own responsibility'); S:31",
+    ),
+    _p(
+        name="uk.foreign_office_weight", kind="float", default=0.5, minimum=0.0, maximum=1.0,
+        step=0.05, unit="0 = Cabinet, 1 = Foreign Office", label="Foreign Office vs Cabinet",
+        meaning="Which British voice prevails: Macmillan's Cabinet (prestige, fear of a "
+        "Cuba–Berlin trade) or the Foreign Office (legality, the UN route, realism).",
+        source="R95; S:49 (first sentence); S:97",
+    ),
+    _p(
+        name="uk.thor_offer", kind="choice", default="private", choices=("none", "private", "public"),
+        label="Britain's Thor offer",
+        meaning="Whether Britain offers, via Sir Patrick Dean at the UN, to immobilise its 60 Thor "
+        "missiles as an answer to Khrushchev's Cuba-for-Turkey demand, and whether in public.",
+        source="S:46; UPI93 (Macmillan offered the Thors on 27 Oct); Emily-W (60 Thors)",
+    ),
+    _p(
+        name="uk.thor_offer_time", kind="datetime", default=_when("1962-10-27 18:00"),
+        label="When Britain makes the Thor offer", timezone="London",
+        meaning="When the instruction reaches Dean at the UN (London time). The real hour, 27 or "
+        "28 Oct, is not verified.",
+        source="UPI93; S:46 (hour unverified, FACTS §2)",
+    ),
+    _p(
+        name="uk.thor_offer_us_consent", kind="bool", default=True,
+        label="Thor offer waits for Washington",
+        meaning="Whether the Thor offer goes to U Thant only if Washington agrees (history: the "
+        "Americans saw no advantage in it and it was smothered).",
+        source="S:47–48; UPI93",
+    ),
+    _p(
+        name="uk.berlin_proposal", kind="bool", default=True, label="Ormsby-Gore's Berlin proposal",
+        meaning="Whether Britain proposes using Cuba 'as a pawn' for a better West Berlin status: "
+        "no offensive weapons there, UN verification and UN observers.",
+        source="S:83–86",
+    ),
+    _p(
+        name="uk.berlin_proposal_time", kind="datetime", default=_when("1962-10-29 12:00"),
+        label="When the Berlin proposal is made", timezone="London",
+        meaning="When Ormsby-Gore puts the Berlin idea to Washington (history: as the crisis eased).",
+        source="S:83 (after the crisis eased; exact date: modelling assumption)",
+    ),
+    _p(
+        name="uk.berlin_proposal_us_consent", kind="bool", default=True,
+        label="Berlin proposal waits for Washington",
+        meaning="Whether the Berlin proposal reaches Moscow only if Washington takes it up.",
+        source="S:83–86; R95",
+    ),
+    # --- Soviet Union --------------------------------------------------------------------------
+    _p(
+        name="ussr.risk_acceptance", kind="float", default=0.3, minimum=0.0, maximum=1.0, step=0.05,
+        unit="0 = cautious, 1 = reckless", label="Khrushchev's risk acceptance",
+        meaning="How much risk of war Moscow will run to keep its missiles in Cuba or win "
+        "concessions.",
+        source="OH (ships turned back 24 Oct; acceptance 28 Oct); level: modelling assumption",
+    ),
+    _p(
+        name="ussr.resolve", kind="float", default=0.5, minimum=0.0, maximum=1.0, step=0.05,
+        unit="share", label="Soviet resolve",
+        meaning="How much Moscow values keeping the missiles and its face: a resolute Presidium "
+        "demands more before it withdraws.",
+        source="OH (aims: deter invasion, offset US missiles); level: modelling assumption",
+    ),
+    _p(
+        name="ussr.berlin_linkage", kind="bool", default=False, label="Moscow links Cuba to Berlin",
+        meaning="Whether Khrushchev demands concessions over West Berlin for withdrawing from "
+        "Cuba, and presses on Berlin while he waits.",
+        source="FRUS-mS364 (Kennedy accepted a Berlin risk); Tel-Horne (Macmillan feared a "
+        "Cuba–Berlin trade)",
+    ),
+    _p(
+        name="ussr.local_autonomy", kind="float", default=0.3, minimum=0.0, maximum=1.0, step=0.05,
+        unit="share", label="Local commanders and Castro",
+        meaning="How likely commanders in Cuba, submarine captains or Castro act without Moscow's "
+        "orders (the U-2 shot down on 27 Oct; submarine B-59).",
+        source="OH; Dobbs (U-2 shot down); FACTS §7 (B-59)",
+    ),
+    # --- World ---------------------------------------------------------------------------------
+    _p(
+        name="world.incident_hazard", kind="float",
+        default=HAZARD_PRESETS[DEFAULT_HAZARD_PRESET].per_day, minimum=0.0, maximum=0.15,
+        step=0.001, unit="probability per day at DEFCON 2", label="Incident hazard",
+        presets=tuple(HAZARD_PRESETS),
+        meaning="Chance per day, at the highest alert, of a dangerous incident nobody chose "
+        "(a plane shot down, a submarine forced up, a false alarm). Lower alert levels scale it down.",
+        source="FACTS §7 presets (h = 1 − (1 − P)^(1/13)); default: Ellsberg 10–30%, midpoint",
+    ),
+    _p(
+        name="world.message_delay_hours", kind="float", default=12.0, minimum=0.0, maximum=48.0,
+        step=6.0, unit="hours", label="Message delay between capitals",
+        meaning="How long a letter or offer takes to reach the other side and be read: decisions "
+        "act on what each side knows, not on the true state.",
+        source="Schl (26 Oct letter took ~11 h); FRUS-VI-64; FACTS §3",
+    ),
+    _p(
+        name="world.decision_noise", kind="float", default=0.35, minimum=0.05, maximum=2.0,
+        step=0.05, unit="softmax temperature", label="Decision noise",
+        meaning="How far leaders stray from their best-looking option: 0.05 is near-perfect "
+        "calculation, 2 is close to a coin toss.",
+        source=ASSUMPTION,
+    ),
+)
+
+SPECS: dict[str, ParamSpec] = {spec.name: spec for spec in SCHEMA}
+
+
+def spec(name: str) -> ParamSpec:
+    """The schema entry for `name`, or a one-line error with a 'did you mean'."""
+    try:
+        return SPECS[name]
+    except KeyError:
+        raise ParameterError(unknown_name_message(name, SPECS, "parameter")) from None
+
+
+def unknown_name_message(name: str, known: Mapping[str, object] | list[str], what: str) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; see the list with `cuba62 {what}s`"
+    if what != "parameter":
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown {what} '{name}'{hint}"
+
+
+def coerce(name: str, raw: object) -> Value:
+    """Turn a value from TOML, the command line or a URL into the parameter's type, or fail clearly."""
+    s = spec(name)
+    bad = f"{name} = {raw!r} is not allowed: use {s.allowed()}"
+    if s.kind == "float":
+        if isinstance(raw, str) and raw in HAZARD_PRESETS and s.presets:
+            return HAZARD_PRESETS[raw].per_day
+        if isinstance(raw, bool):
+            raise ParameterError(bad)
+        try:
+            value = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ParameterError(bad) from None
+        assert s.minimum is not None and s.maximum is not None
+        if not math.isfinite(value) or not s.minimum <= value <= s.maximum:
+            raise ParameterError(bad)
+        return value
+    if s.kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
+            return raw.strip().lower() in ("true", "1", "yes")
+        raise ParameterError(bad)
+    if s.kind == "choice":
+        if isinstance(raw, str) and raw in s.choices:
+            return raw
+        raise ParameterError(bad)
+    when: dt.datetime
+    if isinstance(raw, dt.datetime):
+        when = raw.replace(tzinfo=None, second=0, microsecond=0)
+    elif isinstance(raw, str):
+        try:
+            when = dt.datetime.fromisoformat(raw.strip().replace("T", " "))
+        except ValueError:
+            raise ParameterError(bad) from None
+    else:
+        raise ParameterError(bad)
+    step = calendar.step_of(when, s.timezone)
+    if not 0 <= step < calendar.N_STEPS:
+        raise ParameterError(bad)
+    return when
+
+
+def format_value(value: Value) -> str:
+    """The canonical text of a value, used by CLI output, share links and TOML export."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+class Params(Mapping[str, Value]):
+    """A complete, validated set of parameter values (immutable; hashable for caches)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Value]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> Value:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, format_value(v)) for k, v in self._values.items())))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Params) and self._values == other._values
+
+    def __repr__(self) -> str:
+        return f"Params({self.differences(defaults())})"
+
+    def f(self, name: str) -> float:
+        value = self._values[name]
+        assert isinstance(value, float)
+        return value
+
+    def b(self, name: str) -> bool:
+        value = self._values[name]
+        assert isinstance(value, bool)
+        return value
+
+    def s(self, name: str) -> str:
+        value = self._values[name]
+        assert isinstance(value, str)
+        return value
+
+    def step(self, name: str) -> int:
+        """A datetime parameter as a model step (its timezone taken into account)."""
+        value = self._values[name]
+        assert isinstance(value, dt.datetime)
+        return calendar.step_of(value, SPECS[name].timezone)
+
+    def differences(self, other: Mapping[str, Value]) -> dict[str, Value]:
+        """The values that differ from `other`, in schema order."""
+        return {k: v for k, v in self._values.items() if other.get(k) != v}
+
+    def with_overrides(self, overrides: Mapping[str, object]) -> Params:
+        return make_params(overrides, base=self)
+
+    def as_text(self) -> dict[str, str]:
+        return {k: format_value(v) for k, v in self._values.items()}
+
+
+def defaults() -> Params:
+    return Params({s.name: s.default for s in SCHEMA})
+
+
+def make_params(overrides: Mapping[str, object] | None = None, base: Params | None = None) -> Params:
+    """Validate `overrides` against the schema on top of `base` (defaults if None)."""
+    values = dict(base if base is not None else defaults())
+    for name, raw in (overrides or {}).items():
+        values[name] = coerce(name, raw)
+    params = Params(values)
+    check_consistency(params)
+    return params
+
+
+def check_consistency(params: Params) -> None:
+    """Settings that are each valid but cannot hold together."""
+    if params.s("us.first_move") == "air_strike" and params.b("us.widen_to_tankers"):
+        raise ParameterError(
+            "us.widen_to_tankers = true contradicts us.first_move = 'air_strike': there is no "
+            "quarantine to widen; set one of them differently"
+        )
+    for name in ("uk.thor_offer_time", "uk.berlin_proposal_time"):
+        if params.step(name) < SPEECH_STEP:
+            raise ParameterError(
+                f"{name} = {format_value(params[name])} is too early: Britain was told of the "
+                f"crisis on 21–22 Oct; allowed from 1962-10-23 00:00 London time"
+            )
+
+
+#: 22 Oct 19:00 Washington, Kennedy's broadcast [OH]: the step that holds it.
+SPEECH_STEP = calendar.step_of(dt.datetime(1962, 10, 22, 18, 0))

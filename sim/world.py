@@ -1,0 +1,144 @@
+"""The world state of N crisis histories at once: every field is a numpy array of shape (N,).
+
+The agents read it (through what each side knows) and write their choices into it; the model
+advances it. Nothing here draws random numbers: randomness enters through `sim.ensemble`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sim import calendar
+
+Bool = npt.NDArray[np.bool_]
+Float = npt.NDArray[np.float64]
+Int = npt.NDArray[np.int16]
+
+#: The escalation ladder. Nuclear use is absorbing.
+LADDER: tuple[str, ...] = (
+    "secret crisis",  # 0: ExComm deliberates, the world does not know
+    "public crisis, DEFCON 3",  # 1: after Kennedy's speech, 22 Oct [OH]
+    "quarantine in force, DEFCON 2",  # 2: from 24 Oct [FRUS-VI-62, Schl]
+    "armed clash (shots fired, a plane lost)",  # 3
+    "US air strike on Cuba",  # 4
+    "invasion of Cuba",  # 5
+    "nuclear use",  # 6
+)
+SECRET, PUBLIC, QUARANTINE, CLASH, STRIKE, INVASION, NUCLEAR = range(7)
+
+#: The Berlin track: normal, harassment, access cut, armed clash (terminal).
+BERLIN_TRACK: tuple[str, ...] = ("normal", "harassment", "access cut", "armed clash")
+
+#: Concessions that can be part of a deal, as bits of one uint8 per history.
+CONCESSIONS: tuple[str, ...] = (
+    "pledge",
+    "secret_jupiters",
+    "public_jupiters",
+    "thor_immobilisation",
+    "un_inspection",
+    "berlin_terms",
+)
+CONCESSION_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONCESSIONS)}
+
+#: Scheduled dates (Washington time), as steps.
+DECISION_STEP = calendar.step_of(dt.datetime(1962, 10, 20, 12, 0))  # [Ginsberg]
+UK_TOLD_STEP = calendar.step_of(dt.datetime(1962, 10, 21, 18, 0))  # [Bbg, TNA-msg]
+SPEECH_STEP = calendar.step_of(dt.datetime(1962, 10, 22, 19, 0))  # [OH]
+QUARANTINE_STEP = calendar.step_of(dt.datetime(1962, 10, 24, 10, 0))  # [FRUS-VI-62]
+UN_APPEAL_STEP = calendar.step_of(dt.datetime(1962, 10, 24, 18, 0))  # [UN-SG1353, RT60s]
+ELECTION = dt.datetime(1962, 11, 6, 12, 0)  # US mid-term elections
+#: Strike planned on 20 Oct would come after two days of preparation (modelling assumption).
+STRIKE_PREPARATION_STEPS = 8
+#: An invasion force needed about ten days to assemble (modelling assumption).
+INVASION_READY_STEP = calendar.step_of(dt.datetime(1962, 10, 30, 12, 0))
+#: Soviet ships en route when the quarantine was announced: ~25 [RT60s].
+SHIPS_EN_ROUTE = 25.0
+#: Share of MRBM sites operational on 16 Oct; 2 of 6 "possibly operational" by 21 Oct [TNA-msg].
+MISSILES_AT_START = 0.15
+#: Growth of operational readiness per step while construction goes on (all ready ~28 Oct).
+MISSILES_PER_STEP = 0.02
+#: A war phase (after a strike) ends in this many steps unless it goes nuclear.
+WAR_PHASE_STEPS = 8
+
+NO_STEP = -1
+
+
+def _ints(n: int, fill: int = NO_STEP) -> Int:
+    return np.full(n, fill, dtype=np.int16)
+
+
+@dataclass
+class World:
+    """State of N histories. Steps of offers/demands record *when* a message was sent (-1: never)."""
+
+    n: int
+    active: Bool = field(init=False)
+    escalation: Int = field(init=False)
+    peak: Int = field(init=False)
+    berlin: Int = field(init=False)
+    missiles_operational: Float = field(init=False)
+    ships_en_route: Float = field(init=False)
+    ships_turned_back: Float = field(init=False)
+    turnback_step: Int = field(init=False)
+    shipments_halted: Int = field(init=False)
+    course_quarantine: Bool = field(init=False)
+    strike_planned: Int = field(init=False)
+    strike_step: Int = field(init=False)
+    invasion_step: Int = field(init=False)
+    tankers: Bool = field(init=False)
+    cohesion: Float = field(init=False)
+    uk_advice: Float = field(init=False)
+    uk_alert: Bool = field(init=False)
+    # messages: when each was sent (-1 never)
+    us_pledge: Int = field(init=False)
+    us_secret_jupiters: Int = field(init=False)
+    us_public_jupiters: Int = field(init=False)
+    uk_thor: Int = field(init=False)
+    uk_berlin: Int = field(init=False)
+    ussr_offer: Int = field(init=False)
+    ussr_turkey: Int = field(init=False)
+    ussr_berlin: Int = field(init=False)
+    # bookkeeping
+    incidents: Int = field(init=False)
+    outcome: npt.NDArray[np.int8] = field(init=False)
+    resolved_step: Int = field(init=False)
+    concessions: npt.NDArray[np.uint8] = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.n
+        self.active = np.ones(n, dtype=bool)
+        for name in ("escalation", "peak", "berlin", "incidents"):
+            setattr(self, name, _ints(n, 0))
+        self.missiles_operational = np.full(n, MISSILES_AT_START)
+        self.ships_en_route = np.full(n, SHIPS_EN_ROUTE)
+        self.ships_turned_back = np.zeros(n)
+        for name in (
+            "turnback_step", "shipments_halted", "strike_planned", "strike_step", "invasion_step",
+            "us_pledge", "us_secret_jupiters", "us_public_jupiters", "uk_thor", "uk_berlin",
+            "ussr_offer", "ussr_turkey", "ussr_berlin", "resolved_step",
+        ):
+            setattr(self, name, _ints(n))
+        self.course_quarantine = np.zeros(n, dtype=bool)
+        self.tankers = np.zeros(n, dtype=bool)
+        self.cohesion = np.ones(n)
+        self.uk_advice = np.zeros(n)
+        self.uk_alert = np.zeros(n, dtype=bool)
+        self.outcome = np.full(n, -1, dtype=np.int8)
+        self.concessions = np.zeros(n, dtype=np.uint8)
+
+    def known(self, sent: Int, step: int, delay: int) -> Bool:
+        """Has a message sent at `sent` reached the other capital by `step`?"""
+        return (sent >= 0) & (sent + delay <= step)
+
+    def sent(self, sent: Int) -> Bool:
+        return sent >= 0
+
+
+def danger(wd: World) -> Float:
+    """How close to war the crisis feels: the ladder plus recent incidents (Black Saturday)."""
+    level = np.asarray((0.0, 0.2, 0.5, 1.2, 1.5, 1.8, 2.0))[wd.escalation]
+    return level + 0.2 * np.minimum(wd.incidents, 4)
