@@ -29,7 +29,7 @@ Mask = npt.NDArray[np.bool_]
 
 #: Incident hazard relative to DEFCON 2, by rung of the ladder (Schelling: risk rises with the
 #: rung). The quiet rungs are low because nobody was yet on alert. Modelling assumption.
-LEVEL_HAZARD = (0.05, 0.4, 1.0, 1.5, 10.0, 16.0, 0.0)
+LEVEL_HAZARD = (0.05, 0.4, 1.0, 3.0, 10.0, 16.0, 0.0)
 #: Incidents nobody chose, by rung where they can happen, for the event log [FACTS §7].
 INCIDENT_KINDS = (
     "a U-2 is shot down over Cuba (Dobbs; OH)",
@@ -269,10 +269,12 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         hazard = p.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
         level = np.asarray(LEVEL_HAZARD)[wd.escalation]
         local = 0.6 + 1.3 * p.f("ussr.local_autonomy")
-        at_sea = (wd.escalation == w.QUARANTINE) & (
-            ~wd.sent(wd.shipments_halted) | wd.tankers
+        # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
+        ships_sailing = (wd.escalation == w.QUARANTINE) & ~wd.sent(wd.shipments_halted)
+        tankers = (wd.escalation == w.QUARANTINE) & wd.tankers
+        rate = hazard * level * local * (1.0 + 0.15 * wd.uk_alert) * (
+            1.0 + 0.5 * ships_sailing + 1.5 * tankers
         )
-        rate = hazard * level * local * (1.0 + 0.15 * wd.uk_alert) * (1.0 + 0.5 * at_sea)
         occurs = wd.active & (self.uniform(3) < rate)
         if not occurs.any():
             self._berlin_incidents(hazard)

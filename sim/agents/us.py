@@ -42,7 +42,7 @@ class Preferences:
     domestic_strike = 0.6  # mid-term elections [modelling assumption]
     domestic_concession = 0.5
     answer_offer = 2.4  # a pledge answers Moscow's first letter [OH]
-    unprompted_offer = -1.6
+    unprompted_offer = -2.4
 
 
 FIRST_MOVES = ("quarantine", "air_strike")
@@ -94,12 +94,13 @@ class UnitedStates(CrisisAgent):
         soviet_offer = wd.known(wd.ussr_offer, t, delay)
         turkey_demand = wd.known(wd.ussr_turkey, t, delay)
         legal[:, ix("offer_pledge")] = in_crisis & ~wd.sent(wd.us_pledge)
+        public_trade = p.b("us.public_jupiter_trade")  # then the assurance is public, not secret
         legal[:, ix("offer_secret_jupiters")] = (
-            in_crisis & turkey_demand & ~wd.sent(wd.us_secret_jupiters)
+            in_crisis & turkey_demand & ~wd.sent(wd.us_secret_jupiters) & ~public_trade
         )
         legal[:, ix("offer_public_jupiters")] = (
             in_crisis & turkey_demand & ~wd.sent(wd.us_public_jupiters)
-            & p.b("us.public_jupiter_trade")
+            & public_trade
         )
         legal[:, ix("air_strike")] = quarantine_on
         legal[:, ix("invade")] = (in_crisis | (wd.escalation == w.STRIKE)) & (
@@ -177,6 +178,11 @@ class UnitedStates(CrisisAgent):
             rows = self.chose(decision, action)
             setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
             m.note_messages(rows, "us", action)
+            # Any Jupiter assurance came with the pledge, as on the evening of 27 Oct [OH].
+            if action == "offer_public_jupiters":
+                wd.cohesion[rows] -= 0.2  # Turkey and NATO see a deal over their heads [OH]
+            if action != "offer_pledge":
+                wd.us_pledge = np.where(rows & (wd.us_pledge < 0), t, wd.us_pledge).astype(np.int16)
         m.start_war(self.chose(decision, "air_strike"), w.STRIKE, "US air strike on the missile sites")
         m.start_war(self.chose(decision, "invade"), w.INVASION, "US invasion of Cuba begins")
         m.finish(self.chose(decision, "back_down"), MISSILES_STAY)

@@ -37,10 +37,10 @@ class Preferences:
     gain_berlin_terms = 0.4
     expect_turkey = 0.9  # having asked for Turkey, less is a shortfall
     expect_berlin = 1.8
-    shortfall = 1.6  # scaled by resolve
+    shortfall = 2.6  # scaled by resolve
     climb_down_base = -5.0
     berlin_base = -3.0
-    berlin_linkage = 1.8
+    berlin_linkage = 2.6
     berlin_weak_alliance = 2.0  # a divided NATO invites pressure on Berlin
     keep_building = 0.4  # scaled by resolve
 
@@ -106,7 +106,7 @@ class SovietUnion(CrisisAgent):
             pr.gain_pledge
             + pr.expect_turkey * wd.sent(wd.ussr_turkey)
             + pr.expect_berlin * wd.sent(wd.ussr_berlin)
-            + 0.3 * wd.tankers  # a wider blockade hardens Moscow [S:56–58]
+            + 0.6 * wd.tankers  # a wider blockade hardens Moscow [S:56–58]
         )
         gains = self.gains()
 
@@ -116,7 +116,7 @@ class SovietUnion(CrisisAgent):
         risk[:, ix("offer_withdrawal")] = fear * danger
         risk[:, ix("accept")] = fear * (danger + at_war)
         risk[:, ix("climb_down")] = fear * danger
-        risk[:, ix("press_berlin")] = -fear * (1.0 + danger)
+        risk[:, ix("press_berlin")] = -0.5 * fear * (1.0 + danger)
         c["risk_of_war"] = risk
         blockaded = self.zeros()
         blockaded[:, ix("halt_ships")] = (

@@ -1,0 +1,160 @@
+"""One history, re-run deterministically from (parameters, seed, index) with its event log.
+
+Nothing is stored during ensemble runs: history i draws its random numbers by its index alone
+(`sim.randomness`), so re-running it alone reproduces exactly what happened in the ensemble, now
+with every choice, the utility components behind it, incidents and messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import calendar
+from sim.agents.base import Controller
+from sim.ensemble import Results
+from sim.model import CrisisModel, Event
+from sim.outcomes import LABELS, OUTCOMES
+from sim.params import Params
+
+ACTOR_LABEL = {
+    "us": "Washington",
+    "uk": "London",
+    "ussr": "Moscow",
+    "world": "World",
+}
+#: The do-nothing choice of each actor: shown only in verbose narratives.
+QUIET = {"us": "hold", "uk": "support", "ussr": "wait"}
+CHOICE_TEXT = {
+    "offer_pledge": "offers a no-invasion pledge",
+    "offer_secret_jupiters": "gives a secret assurance on the Jupiters in Turkey (with the pledge)",
+    "offer_public_jupiters": "offers to remove the Jupiters publicly (with the pledge)",
+    "air_strike": "orders an air strike on the missile sites",
+    "invade": "orders the invasion of Cuba",
+    "back_down": "lifts the quarantine: the missiles stay",
+    "advise_restraint": "advises restraint and the UN route",
+    "press_firmness": "urges firmness: no trade over Berlin",
+    "raise_alert": "raises the alert (Thors to readiness, Bomber Command Alert Condition 3)",
+    "halt_ships": "orders the ships carrying arms to turn back",
+    "offer_withdrawal": "offers to withdraw the missiles for a no-invasion pledge",
+    "demand_turkey": "demands the Jupiters in Turkey as well",
+    "demand_berlin": "demands a Berlin settlement for withdrawing",
+    "accept": "accepts: the missiles will be withdrawn",
+    "climb_down": "withdraws the missiles without conditions",
+    "press_berlin": "raises the pressure on West Berlin",
+    "hold": "holds the quarantine and waits",
+    "support": "supports Washington in public",
+    "wait": "waits; site construction goes on",
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One dated line of a narrative."""
+
+    step: int
+    actor: str
+    kind: str
+    text: str
+    reasons: str
+
+    @property
+    def washington(self) -> str:
+        return calendar.fmt(calendar.step_time(self.step))
+
+    @property
+    def london(self) -> str:
+        return calendar.fmt(calendar.london(calendar.step_time(self.step)))
+
+    def render(self) -> str:
+        head = f"{self.washington} Washington / {self.london} London — {ACTOR_LABEL[self.actor]}: "
+        return head + self.text + (f" ({self.reasons})" if self.reasons else "")
+
+
+@dataclass(frozen=True)
+class History:
+    index: int
+    seed: int
+    outcome: str
+    resolved_step: int
+    events: tuple[Event, ...]
+
+    def lines(self, verbose: bool = False) -> list[Line]:
+        out = []
+        previous: dict[str, str] = {}
+        for e in self.events:
+            if e.kind == "choice":
+                repeated = previous.get(e.actor) == e.text
+                previous[e.actor] = e.text
+                if not verbose and (e.text == QUIET.get(e.actor) or repeated):
+                    continue
+                out.append(Line(e.step, e.actor, e.kind, CHOICE_TEXT.get(e.text, e.text), reasons(e)))
+            else:
+                out.append(Line(e.step, e.actor, e.kind, e.text, ""))
+        return out
+
+    @property
+    def outcome_label(self) -> str:
+        return LABELS[self.outcome]
+
+
+def reasons(e: Event) -> str:
+    """'why': the two or three utility components that pushed hardest, and the chance of the choice."""
+    comps = {k: v for k, v in e.details.items() if k != "probability" and abs(v) >= 0.05}
+    top = sorted(comps.items(), key=lambda kv: abs(kv[1]), reverse=True)[:3]
+    text = ", ".join(f"{k.replace('_', ' ')} {v:+.2f}" for k, v in top)
+    p = e.details.get("probability")
+    if p is not None:
+        chance = "under 1%" if p < 0.01 else f"{p:.0%}"
+        text = (text + "; " if text else "") + f"chance {chance}"
+    return text
+
+
+def replay(
+    params: Params, seed: int, index: int, controllers: dict[str, Controller] | None = None
+) -> History:
+    """Re-run history `index` of the run (params, seed) with its full event log."""
+    if index < 0:
+        raise ValueError(f"index = {index} must be 0 or more")
+    model = CrisisModel(params, seed=seed, start=index, stop=index + 1, record=True,
+                        controllers=controllers)
+    model.run()
+    wd = model.world
+    return History(
+        index=index,
+        seed=seed,
+        outcome=OUTCOMES[int(wd.outcome[0])],
+        resolved_step=int(wd.resolved_step[0]),
+        events=tuple(model.log),
+    )
+
+
+def find(results: Results, outcome: str, start: int = 0) -> int | None:
+    """The first history index (from `start`) that ended in `outcome`, or None."""
+    rows = np.nonzero(results.outcome[start:] == OUTCOMES.index(outcome))[0]
+    return None if rows.size == 0 else int(rows[0]) + start
+
+
+def divergence(a: History, b: History) -> int | None:
+    """The first step at which two paired histories' logs differ (None if they never do)."""
+    def key(e: Event) -> tuple[int, str, str, str]:
+        return (e.step, e.actor, e.kind, e.text)
+
+    for ea, eb in zip(a.events, b.events):
+        if key(ea) != key(eb):
+            return min(ea.step, eb.step)
+    if len(a.events) != len(b.events):
+        shorter = min(len(a.events), len(b.events))
+        longer = a.events if len(a.events) > shorter else b.events
+        return longer[shorter].step
+    return None
+
+
+def narrative(h: History, verbose: bool = False) -> str:
+    lines = [line.render() for line in h.lines(verbose)]
+    end = (
+        f"Outcome: {h.outcome_label}"
+        + (f", {calendar.fmt_step(h.resolved_step)}" if h.resolved_step >= 0 else "")
+    )
+    return "\n".join([*lines, end])
