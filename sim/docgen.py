@@ -1,0 +1,79 @@
+"""Generated parts of docs/MODEL.md: the parameter table and the hazard presets, from the schema.
+
+`python -m sim.docgen` rewrites the blocks between the markers in docs/MODEL.md; a test fails when
+the committed file is out of date, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, ParamSpec, format_value
+
+MODEL_MD = Path(__file__).resolve().parent.parent / "docs" / "MODEL.md"
+BLOCKS = {"parameters": "<!-- generated: parameters -->", "presets": "<!-- generated: presets -->"}
+END = "<!-- end generated -->"
+
+
+def _range(s: ParamSpec) -> str:
+    if s.kind == "float":
+        return f"{s.minimum:g} – {s.maximum:g}"
+    if s.kind == "choice":
+        return " / ".join(s.choices)
+    if s.kind == "bool":
+        return "true / false"
+    return f"16 Oct – 20 Nov ({s.timezone} time)"
+
+
+def parameter_table() -> str:
+    rows = [
+        "| name | actor | default | range | unit | meaning | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in SCHEMA:
+        rows.append(
+            f"| `{s.name}` | {ACTOR_NAMES[s.actor]} | {format_value(s.default)} | {_range(s)} | "
+            f"{s.unit} | {s.meaning} | {s.source} |"
+        )
+    return "\n".join(rows)
+
+
+def preset_table() -> str:
+    rows = [
+        "| preset | whole-crisis P (spread) | per-day hazard | what it measures | source | conf. |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in HAZARD_PRESETS.values():
+        rows.append(
+            f"| `{p.name}` — {p.label} | {p.crisis_probability:.0%} ({p.low:.1%}–{p.high:.0%}) | "
+            f"{p.per_day:.4f} | {p.measures} | {p.source} | {p.confidence} |"
+        )
+    return "\n".join(rows)
+
+
+def render(text: str) -> str:
+    """`text` with every generated block replaced by its current content."""
+    content = {"parameters": parameter_table(), "presets": preset_table()}
+    for name, marker in BLOCKS.items():
+        head, sep, rest = text.partition(marker)
+        if not sep:
+            continue
+        _, end, tail = rest.partition(END)
+        if not end:
+            raise ValueError(f"docs/MODEL.md: block '{name}' has no '{END}' marker")
+        text = f"{head}{marker}\n{content[name]}\n{END}{tail}"
+    return text
+
+
+def main() -> int:
+    text = MODEL_MD.read_text(encoding="utf-8")
+    new = render(text)
+    if new != text:
+        MODEL_MD.write_text(new, encoding="utf-8")
+        print(f"updated {MODEL_MD.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
