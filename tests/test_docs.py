@@ -30,5 +30,5 @@ def test_model_md_has_odd_sections_in_order() -> None:
         "Submodels",
         "What this model cannot tell you",
     ]
-    positions = [text.index(h) for h in headings]
+    positions = [text.index(f". {h}\n") for h in headings]
     assert positions == sorted(positions)
