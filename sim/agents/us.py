@@ -138,7 +138,9 @@ class UnitedStates(CrisisAgent):
         face = self.zeros()
         face[:, offers[0]] = -pr.pledge_face
         face[:, offers[1]] = -pr.secret_jupiter_face
-        face[:, offers[2]] = -pr.public_jupiter_face
+        # Where Washington has decided on a public trade (the scenario), it has accepted that face
+        # cost already; what remains is the allies' reaction, below, and NATO cohesion.
+        face[:, offers[2]] = -(pr.secret_jupiter_face if public_trade else pr.public_jupiter_face)
         face[:, ix("back_down")] = -pr.back_down_face
         c["face"] = face
         ally = self.zeros()

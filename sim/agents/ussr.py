@@ -24,8 +24,8 @@ class Preferences:
     halt_when_blockaded = 1.2  # IRBM ships ordered home 23 Oct [Patch, Dobbs]
     halt_base = -2.4
     un_appeal = 0.6  # U Thant's channel to keep ships away [FRUS-XI-74, Aval-87]
-    offer_base = -2.6  # first letter, 26 Oct [OH]
-    offer_pressure_per_day = 0.45  # the quarantine and the strike threat bite over days
+    offer_base = -2.1  # first letter, 26 Oct [OH]
+    offer_pressure_per_day = 0.6  # the quarantine and the strike threat bite over days
     demand_turkey = 1.2  # second letter adds Turkey, 27 Oct [OH, WHP]
     demand_berlin = 1.5  # linkage scenario
     accept_base = -1.4  # withdrawing is a loss of face in itself
