@@ -95,7 +95,7 @@ class HazardPreset(BaseModel):
     @property
     def per_day(self) -> float:
         """h = 1 − (1 − P)^(1/13): a whole-crisis probability spread over 13 days (FACTS §7)."""
-        return 1.0 - (1.0 - self.crisis_probability) ** (1.0 / 13.0)
+        return float(1.0 - (1.0 - self.crisis_probability) ** (1.0 / 13.0))
 
 
 HAZARD_PRESETS: dict[str, HazardPreset] = {
@@ -325,9 +325,10 @@ def spec(name: str) -> ParamSpec:
 
 def unknown_name_message(name: str, known: Mapping[str, object] | list[str], what: str) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; see the list with `cuba62 {what}s`"
-    if what != "parameter":
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+    if close:
+        hint = f"; did you mean '{close[0]}'?"
+    else:
+        hint = "; see the list with `cuba62 params`" if what == "parameter" else ""
     return f"unknown {what} '{name}'{hint}"
 
 

@@ -36,6 +36,29 @@ class Decision:
     components: dict[str, Array]  # name -> (N, A)
 
 
+def row_max(x: Array) -> Array:
+    """`x.max(axis=1)`, column by column: numpy reduces a short last axis slowly, one row at a time."""
+    out = x[:, 0].copy()
+    for a in range(1, x.shape[1]):
+        np.maximum(out, x[:, a], out=out)
+    return out
+
+
+def draw(probabilities: Array, u: Array) -> Choice:
+    """The first action whose cumulative probability reaches `u` (one uniform per history).
+
+    The cumulative sums are added column by column in the same order as `np.cumsum`, so the choice
+    is the same to the last bit; the last action is what is left, even if rounding leaves the sum
+    a hair below 1.
+    """
+    cumulative = probabilities[:, 0].copy()
+    choice = (cumulative < u).astype(np.int8)
+    for a in range(1, probabilities.shape[1] - 1):
+        cumulative += probabilities[:, a]
+        choice += cumulative < u
+    return choice
+
+
 class CrisisAgent(mesa.Agent):  # type: ignore[misc]
     """Base class: subclasses set `actor`, `actions`, and build utilities in `utilities()`."""
 
@@ -63,16 +86,17 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         """Quantal-response choice, replaced where a controller (a human player) says so."""
         components, legal = self.utilities()
         legal[:, 0] = True  # doing nothing is always possible
-        total = sum(components.values(), start=self.zeros())
+        total = self.zeros()
+        for component in components.values():  # in place, in the order of the components
+            total += component
         noise = self.model.params.f("world.decision_noise")
         scaled = np.where(legal, total / noise, -np.inf)
-        scaled -= scaled.max(axis=1, keepdims=True)
-        weights = np.exp(scaled)
+        scaled -= row_max(scaled)[:, None]
+        # exp(-inf) takes numpy's slow path: exponentiate 0 for illegal actions, then zero them.
+        weights = np.exp(np.where(legal, scaled, 0.0))
+        weights *= legal
         probabilities = weights / weights.sum(axis=1, keepdims=True)
-        cumulative = np.cumsum(probabilities, axis=1)
-        u = self.model.uniform(self.random_column)
-        choice = np.minimum((cumulative < u[:, None]).sum(axis=1), len(self.actions) - 1)
-        choice = choice.astype(np.int8)
+        choice = draw(probabilities, self.model.uniform(self.random_column))
         controller = self.model.controllers.get(self.actor)
         if controller is not None:
             forced = np.asarray(controller(self.model.step_index, self.model))
@@ -90,7 +114,8 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
 
     def chose(self, decision: Decision, action: str) -> npt.NDArray[np.bool_]:
         """Histories (still running) in which this agent chose `action`."""
-        return (decision.choice == self.index(action)) & self.model.world.active
+        rows: npt.NDArray[np.bool_] = (decision.choice == self.index(action)) & self.model.world.active
+        return rows
 
     def apply(self, decision: Decision) -> None:
         """Write the consequences of `decision` into the world."""

@@ -74,14 +74,16 @@ class UnitedStates(CrisisAgent):
         strike = -1.9 + 2.2 * hawk + 0.5 * p.f("us.domestic_pressure") * 0.5
         strike -= p.f("uk.consultation") * self.prefs.british_advice * 0.5  # Ormsby-Gore [UPI93]
         p_strike = 1.0 / (1.0 + np.exp(-strike / p.f("world.decision_noise")))
-        return self.model.uniform(9) >= p_strike
+        quarantine: npt.NDArray[np.bool_] = self.model.uniform(9) >= p_strike
+        return quarantine
 
     def consents(self, column: int) -> npt.NDArray[np.bool_]:
         """Does Washington let a British initiative go forward? History: no (S:48)."""
         p = self.model.params
         c, allies = p.f("uk.consultation"), p.f("us.weight_on_allies")
         u = -3.0 + 4.0 * c + 2.0 * allies * c
-        return self.model.uniform(column) < 1.0 / (1.0 + np.exp(-u))
+        consent: npt.NDArray[np.bool_] = self.model.uniform(column) < 1.0 / (1.0 + np.exp(-u))
+        return consent
 
     def utilities(self) -> tuple[dict[str, Array], npt.NDArray[np.bool_]]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
@@ -94,9 +96,9 @@ class UnitedStates(CrisisAgent):
         soviet_offer = wd.known(wd.ussr_offer, t, delay)
         turkey_demand = wd.known(wd.ussr_turkey, t, delay)
         legal[:, ix("offer_pledge")] = in_crisis & ~wd.sent(wd.us_pledge)
-        public_trade = p.b("us.public_jupiter_trade")  # then the assurance is public, not secret
+        public_trade = bool(p.b("us.public_jupiter_trade"))  # then the assurance is public, not secret
         legal[:, ix("offer_secret_jupiters")] = (
-            in_crisis & turkey_demand & ~wd.sent(wd.us_secret_jupiters) & ~public_trade
+            in_crisis & turkey_demand & ~wd.sent(wd.us_secret_jupiters) & (not public_trade)
         )
         legal[:, ix("offer_public_jupiters")] = (
             in_crisis & turkey_demand & ~wd.sent(wd.us_public_jupiters)

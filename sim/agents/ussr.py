@@ -71,13 +71,14 @@ class SovietUnion(CrisisAgent):
         )
         linkage = self.model.params.b("ussr.berlin_linkage")
         berlin_value = pr.gain_berlin_terms * (3.0 if linkage else 1.0)
-        return (
+        gains: Array = (
             pr.gain_pledge * wd.known(wd.us_pledge, t, d)
             + pr.gain_secret_jupiters * wd.known(wd.us_secret_jupiters, t, d)
             + pr.gain_public_jupiters * wd.known(wd.us_public_jupiters, t, d)
             + thor_value * wd.known(wd.uk_thor, t, d)
             + berlin_value * wd.known(wd.uk_berlin, t, d)
         )
+        return gains
 
     def utilities(self) -> tuple[dict[str, Array], npt.NDArray[np.bool_]]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
@@ -170,14 +171,14 @@ class SovietUnion(CrisisAgent):
         m.end_war(accept & at_war)
         deal = accept & ~at_war
         bits = np.zeros(wd.n, dtype=np.uint8)
-        for sent, name in (
+        for sent_step, name in (
             (wd.us_pledge, "pledge"),
             (wd.us_secret_jupiters, "secret_jupiters"),
             (wd.us_public_jupiters, "public_jupiters"),
             (wd.uk_thor, "thor_immobilisation"),
             (wd.uk_berlin, "berlin_terms"),
         ):
-            bits |= np.where(wd.known(sent, t, d), w.CONCESSION_BIT[name], 0).astype(np.uint8)
+            bits |= np.where(wd.known(sent_step, t, d), w.CONCESSION_BIT[name], 0).astype(np.uint8)
         un = wd.known(wd.uk_thor, t, d) | wd.known(wd.uk_berlin, t, d)
         bits |= np.where(un, w.CONCESSION_BIT["un_inspection"], 0).astype(np.uint8)
         wd.concessions = np.where(deal, bits, wd.concessions).astype(np.uint8)
