@@ -9,9 +9,10 @@ every array keeps its shape and every history keeps its random numbers.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import mesa
 import numpy as np
@@ -44,6 +45,12 @@ INCIDENT_KINDS = (
 STRIKE_RESPONSE = 16.0
 #: Share of the Soviet ships still en route that turn back in each step after the halt order.
 TURN_BACK_RATE = 0.25
+#: When the histories still running fill at most this share of the state arrays, the finished
+#: ones are moved out, so the long tail of a run costs in proportion to what still runs (a pure
+#: speed-up: finished histories are frozen). Chosen by `make bench` (docs/PERFORMANCE.md).
+COMPACT_BELOW = 0.5
+#: The state arrays of `sim.world.World` (everything but its size).
+WORLD_ARRAYS = tuple(f.name for f in fields(w.World) if not f.init)
 
 
 @dataclass
@@ -96,6 +103,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.uk = UnitedKingdom(self)
         self.ussr = SovietUnion(self)
         self._messages: list[tuple[str, str, str]] = []  # (actor, action, world field)
+        # Once finished histories are moved out: all histories (`_full`) and, for each row of
+        # `world`, its row in `_full` (`_rows`). Never when recording or controlled.
+        self._full: w.World | None = None
+        self._rows: npt.NDArray[np.intp] | None = None
 
     # --- what agents call ----------------------------------------------------------------------
     @property
@@ -121,6 +132,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def start_war(self, rows: Mask, rung: int, text: str) -> None:
         rows = rows & self.world.active & (self.world.escalation < rung)
+        if not rows.any():  # the usual case: skip the arithmetic below
+            return
         wd, p = self.world, self.params
         fresh = rows & (wd.escalation < w.STRIKE)
         wd.strike_step[fresh] = self.step_index
@@ -135,13 +148,16 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if self.record and rows[0]:
             self._event("us", "scheduled", text)
         wd.escalation[nuclear] = w.NUCLEAR
+        np.maximum(wd.peak, wd.escalation, out=wd.peak)
         if self.record and nuclear[0]:
             self._event("ussr", "incident", "Soviet forces in Cuba answer with nuclear weapons")
+        self.finish(nuclear, NUCLEAR)  # absorbing: nothing after it can change the outcome
 
     def end_war(self, rows: Mask) -> None:
         """A war stops short of nuclear use: classify by the highest rung reached."""
         wd = self.world
-        self.finish(rows & (wd.escalation >= w.INVASION), INVASION)
+        self.finish(rows & (wd.escalation == w.NUCLEAR), NUCLEAR)
+        self.finish(rows & (wd.escalation == w.INVASION), INVASION)
         self.finish(rows & (wd.escalation == w.STRIKE), AIR_STRIKE)
 
     def note_messages(self, rows: Mask, actor: str, action: str) -> None:
@@ -151,6 +167,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     # --- the schedule --------------------------------------------------------------------------
     def step(self) -> None:
         self._u = self.random_blocks.next()
+        if self._rows is not None:
+            self._u = self._u[self._rows]
         self._scheduled_events()
         agents: tuple[CrisisAgent, ...] = (self.us, self.uk, self.ussr)
         decisions = [agent.decide() for agent in agents]
@@ -163,7 +181,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self._incidents()
         self._settle_wars()
         wd = self.world
-        self.escalation_path[self.step_index] = wd.escalation
+        if self._rows is None:
+            self.escalation_path[self.step_index] = wd.escalation
+        else:
+            self.escalation_path[self.step_index, self._rows] = wd.escalation
         np.maximum(wd.peak, wd.escalation, out=wd.peak)
         if self.record:
             self._log_received()
@@ -171,8 +192,12 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def run(self) -> None:
         """Run to the horizon (or until every history has ended)."""
+        compact = not (self.record or self.controllers)
         while self.step_index < calendar.N_STEPS and self.world.active.any():
             self.step()
+            if compact:
+                self._move_out_finished()
+        self._restore_finished()
         wd = self.world
         if self.step_index < calendar.N_STEPS:  # all ended early: freeze the rest of the path
             self.escalation_path[self.step_index :] = wd.escalation
@@ -182,6 +207,39 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         still = wd.active.copy()
         self.finish(still, UNRESOLVED)
         wd.resolved_step[still] = -1
+
+    def _move_out_finished(self) -> None:
+        """Once few histories still run, keep only them in `world` (see COMPACT_BELOW).
+
+        A finished history is frozen (every update is masked by `active`), so its state can wait in
+        `_full` and its escalation path can be written to the horizon now.
+        """
+        wd = self.world
+        running = int(np.count_nonzero(wd.active))
+        if running == 0 or running > COMPACT_BELOW * wd.n:
+            return
+        rows = np.arange(wd.n) if self._rows is None else self._rows
+        done = ~wd.active
+        if self._full is None:
+            self._full = wd  # full size: the finished histories are already in place
+        else:
+            for name in WORLD_ARRAYS:
+                getattr(self._full, name)[rows[done]] = getattr(wd, name)[done]
+        self.escalation_path[self.step_index :, rows[done]] = wd.escalation[done]
+        kept = copy.copy(wd)
+        kept.n = running
+        for name in WORLD_ARRAYS:
+            setattr(kept, name, getattr(wd, name)[wd.active])
+        self._rows = rows[wd.active]
+        self.world = kept
+
+    def _restore_finished(self) -> None:
+        """Put the histories moved out by `_move_out_finished` back: `world` is full size again."""
+        if self._full is None or self._rows is None:
+            return
+        for name in WORLD_ARRAYS:
+            getattr(self._full, name)[self._rows] = getattr(self.world, name)
+        self.world, self._full, self._rows = self._full, None, None
 
     # --- submodels -----------------------------------------------------------------------------
     def _scheduled_events(self) -> None:
@@ -293,6 +351,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             outcome = "both sides step back" if not spiral[0] else "neither side steps back"
             self._event("world", "incident", f"Incident: {kind}; {outcome}")
         wd.escalation[nuclear] = w.NUCLEAR
+        np.maximum(wd.peak, wd.escalation, out=wd.peak)
+        self.finish(nuclear, NUCLEAR)
         self.start_war(spiral & (wd.escalation == w.CLASH), w.STRIKE, "US retaliates: air strike")
         invade = spiral & at_war & war_restraint & (wd.escalation == w.STRIKE)
         self.start_war(invade, w.INVASION, "The fighting spreads: US forces land in Cuba")

@@ -50,6 +50,7 @@ class ParamSpec(BaseModel):
     step: float | None = None
     choices: tuple[str, ...] = ()
     timezone: Literal["Washington", "London"] = "Washington"
+    earliest: dt.datetime | None = None  # for datetimes, in `timezone`; else the crisis start
     presets: tuple[str, ...] = ()
 
     @property
@@ -69,9 +70,10 @@ class ParamSpec(BaseModel):
             return "true or false"
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices)
-        first, last = calendar.START, calendar.END
+        first, last = calendar.START, calendar.step_time(calendar.N_STEPS - 1)
         if self.timezone == "London":
             first, last = calendar.london(first), calendar.london(last)
+        first = self.earliest or first
         return (
             f"a date-time 'YYYY-MM-DD HH:MM' ({self.timezone} time) from "
             f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
@@ -144,6 +146,11 @@ HAZARD_PRESETS: dict[str, HazardPreset] = {
     )
 }
 DEFAULT_HAZARD_PRESET = "ellsberg"
+
+
+#: Britain could act only after it was told (21–22 Oct [Bbg, TNA-msg]) and the crisis was public
+#: (Kennedy's broadcast, 22 Oct 19:00 Washington = 23 Oct 00:00 London [OH]).
+BRITISH_INITIATIVES_FROM = dt.datetime(1962, 10, 23, 0, 0)
 
 
 def _p(**kwargs: object) -> ParamSpec:
@@ -228,6 +235,7 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p(
         name="uk.thor_offer_time", kind="datetime", default=_when("1962-10-27 18:00"),
         label="When Britain makes the Thor offer", timezone="London",
+        earliest=BRITISH_INITIATIVES_FROM,
         meaning="When the instruction reaches Dean at the UN (London time). The real hour, 27 or "
         "28 Oct, is not verified.",
         source="UPI93; S:46 (hour unverified, FACTS §2)",
@@ -248,6 +256,7 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p(
         name="uk.berlin_proposal_time", kind="datetime", default=_when("1962-10-29 12:00"),
         label="When the Berlin proposal is made", timezone="London",
+        earliest=BRITISH_INITIATIVES_FROM,
         meaning="When Ormsby-Gore puts the Berlin idea to Washington (history: as the crisis eased).",
         source="S:83 (after the crisis eased; exact date: modelling assumption)",
     ),
@@ -335,7 +344,8 @@ def unknown_name_message(name: str, known: Mapping[str, object] | list[str], wha
 def coerce(name: str, raw: object) -> Value:
     """Turn a value from TOML, the command line or a URL into the parameter's type, or fail clearly."""
     s = spec(name)
-    bad = f"{name} = {raw!r} is not allowed: use {s.allowed()}"
+    shown = raw.strftime("%Y-%m-%d %H:%M") if isinstance(raw, dt.datetime) else repr(raw)
+    bad = f"{name} = {shown} is not allowed: use {s.allowed()}"
     if s.kind == "float":
         if isinstance(raw, str) and raw in HAZARD_PRESETS and s.presets:
             return HAZARD_PRESETS[raw].per_day
@@ -343,7 +353,7 @@ def coerce(name: str, raw: object) -> Value:
             raise ParameterError(bad)
         try:
             value = float(raw)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ParameterError(bad) from None
         assert s.minimum is not None and s.maximum is not None
         if not math.isfinite(value) or not s.minimum <= value <= s.maximum:
@@ -370,7 +380,7 @@ def coerce(name: str, raw: object) -> Value:
     else:
         raise ParameterError(bad)
     step = calendar.step_of(when, s.timezone)
-    if not 0 <= step < calendar.N_STEPS:
+    if not 0 <= step < calendar.N_STEPS or (s.earliest is not None and when < s.earliest):
         raise ParameterError(bad)
     return when
 
@@ -465,13 +475,3 @@ def check_consistency(params: Params) -> None:
             "us.widen_to_tankers = true contradicts us.first_move = 'air_strike': there is no "
             "quarantine to widen; set one of them differently"
         )
-    for name in ("uk.thor_offer_time", "uk.berlin_proposal_time"):
-        if params.step(name) < SPEECH_STEP:
-            raise ParameterError(
-                f"{name} = {format_value(params[name])} is too early: Britain was told of the "
-                f"crisis on 21–22 Oct; allowed from 1962-10-23 00:00 London time"
-            )
-
-
-#: 22 Oct 19:00 Washington, Kennedy's broadcast [OH]: the step that holds it.
-SPEECH_STEP = calendar.step_of(dt.datetime(1962, 10, 22, 18, 0))

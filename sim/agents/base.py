@@ -37,7 +37,7 @@ class Decision:
 
 
 def row_max(x: Array) -> Array:
-    """`x.max(axis=1)`, column by column: numpy reduces a short last axis slowly, one row at a time."""
+    """`x.max(axis=1)`, column by column: numpy reduces a short last axis slowly, row by row."""
     out = x[:, 0].copy()
     for a in range(1, x.shape[1]):
         np.maximum(out, x[:, a], out=out)
@@ -71,9 +71,10 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
     def __init__(self, model: CrisisModel) -> None:
         super().__init__(model)
         self.last: Decision | None = None
+        self._index = {action: i for i, action in enumerate(self.actions)}
 
     def index(self, action: str) -> int:
-        return self.actions.index(action)
+        return self._index[action]
 
     def zeros(self) -> Array:
         return np.zeros((self.model.world.n, len(self.actions)))
@@ -82,24 +83,30 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         """Named utility components (N, A) and the legal-action mask (N, A)."""
         raise NotImplementedError
 
+    def nothing_to_choose(self, legal: npt.NDArray[np.bool_]) -> bool:
+        """Only doing nothing is allowed, in every history, and no log is kept: `utilities` can
+        skip its components (they would explain a choice nobody makes)."""
+        return not (self.model.record or legal[:, 1:].any())
+
     def decide(self) -> Decision:
         """Quantal-response choice, replaced where a controller (a human player) says so."""
         components, legal = self.utilities()
         legal[:, 0] = True  # doing nothing is always possible
-        total = self.zeros()
-        for component in components.values():  # in place, in the order of the components
-            total += component
-        noise = self.model.params.f("world.decision_noise")
-        scaled = np.where(legal, total / noise, -np.inf)
-        scaled -= row_max(scaled)[:, None]
-        # exp(-inf) takes numpy's slow path: exponentiate 0 for illegal actions, then zero them.
-        weights = np.exp(np.where(legal, scaled, 0.0))
-        weights *= legal
-        probabilities = weights / weights.sum(axis=1, keepdims=True)
-        choice = draw(probabilities, self.model.uniform(self.random_column))
+        if legal[:, 1:].any():
+            probabilities = self.probabilities(components, legal)
+            choice = draw(probabilities, self.model.uniform(self.random_column))
+        else:  # nothing but doing nothing is allowed anywhere (before the crisis is public)
+            probabilities = np.zeros(legal.shape)
+            probabilities[:, 0] = 1.0
+            choice = np.zeros(len(legal), dtype=np.int8)
         controller = self.model.controllers.get(self.actor)
         if controller is not None:
             forced = np.asarray(controller(self.model.step_index, self.model))
+            if forced.shape != choice.shape or (forced >= len(self.actions)).any():
+                raise ValueError(
+                    f"{self.actor}: a controller must give one action per history, each -1 or "
+                    f"0 to {len(self.actions) - 1} ({', '.join(self.actions)})"
+                )
             mine = forced >= 0
             rows = np.nonzero(mine & self.model.world.active)[0]
             if rows.size and not legal[rows, forced[rows]].all():
@@ -111,6 +118,20 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
             choice = np.where(mine, forced, choice).astype(np.int8)
         self.last = Decision(choice, probabilities, components)
         return self.last
+
+    def probabilities(self, components: dict[str, Array], legal: npt.NDArray[np.bool_]) -> Array:
+        """Softmax of the summed components over the legal actions, at the decision noise."""
+        total = self.zeros()
+        for component in components.values():  # in place, in the order of the components
+            total += component
+        noise = self.model.params.f("world.decision_noise")
+        scaled = np.where(legal, total / noise, -np.inf)
+        scaled -= row_max(scaled)[:, None]
+        # exp(-inf) takes numpy's slow path: exponentiate 0 for illegal actions, then zero them.
+        weights = np.exp(np.where(legal, scaled, 0.0))
+        weights *= legal
+        probabilities: Array = weights / weights.sum(axis=1, keepdims=True)
+        return probabilities
 
     def chose(self, decision: Decision, action: str) -> npt.NDArray[np.bool_]:
         """Histories (still running) in which this agent chose `action`."""

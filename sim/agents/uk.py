@@ -28,6 +28,7 @@ class Preferences:
     fo_tankers = 1.2  # oil is not an offensive weapon [S:56–58]
     fo_un_route = 0.5  # wanted action legitimised through the UN [S:64, S:76]
     fo_realism = 0.6  # advice is not asked for; do not spend credit [R95, S:31]
+    fo_no_provocation = 0.5  # the measured line of the FO [S:97]; level: modelling assumption
 
 
 #: Where each choice moves the British line, from -1 (restrain) to +1 (stand firm).
@@ -48,6 +49,8 @@ class UnitedKingdom(CrisisAgent):
         legal = np.zeros((wd.n, len(self.actions)), dtype=bool)
         legal[:, 1:] = told
         legal[:, ix("raise_alert")] &= ~wd.uk_alert
+        if self.nothing_to_choose(legal):
+            return {}, legal
         fo = p.f("uk.foreign_office_weight")
         cab = 1.0 - fo
         berlin_demand = wd.known(wd.ussr_berlin, t, m.delay_steps) | (wd.berlin >= 1)
@@ -64,9 +67,13 @@ class UnitedKingdom(CrisisAgent):
         c["cabinet: fear of a Cuba–Berlin trade"] = fear
         alert = self.zeros()
         alert[:, ix("raise_alert")] = cab * (
-            -pr.cabinet_avoid_mobilisation + pr.cabinet_alert_when_dangerous * np.maximum(danger - 0.5, 0)
-        ) - fo * 0.5
+            -pr.cabinet_avoid_mobilisation
+            + pr.cabinet_alert_when_dangerous * np.maximum(danger - 0.5, 0)
+        )
         c["cabinet: readiness vs no visible mobilisation"] = alert
+        calm = self.zeros()
+        calm[:, ix("raise_alert")] = -fo * pr.fo_no_provocation
+        c["foreign office: no provocative alerts"] = calm
         legality = self.zeros()
         legality[:, ix("advise_restraint")] = fo * (
             pr.fo_legality * (wd.escalation >= w.QUARANTINE) + pr.fo_tankers * wd.tankers

@@ -105,17 +105,25 @@ class UnitedStates(CrisisAgent):
             & public_trade
         )
         legal[:, ix("air_strike")] = quarantine_on
-        legal[:, ix("invade")] = (in_crisis | (wd.escalation == w.STRIKE)) & (
-            t >= w.INVASION_READY_STEP
+        # An invasion needs its force assembled, unless it follows a strike (OPLAN 316 logic).
+        legal[:, ix("invade")] = (in_crisis & (t >= w.INVASION_READY_STEP)) | (
+            wd.active & (wd.escalation == w.STRIKE)
         )
         legal[:, ix("back_down")] = quarantine_on
+        if self.nothing_to_choose(legal):
+            return {}, legal
 
         hawk = p.f("us.hawkishness")
         allies = p.f("us.weight_on_allies") * wd.cohesion
         days_quarantine = max(0, t - w.QUARANTINE_STEP) / 4.0
         mo = wd.missiles_operational
         danger = w.danger(wd)
-        advice = p.f("uk.consultation") * pr.british_advice * wd.uk_advice  # -restrain .. +firm
+        # British advice counts in proportion to consultation. Restraint (the UN route, a deal)
+        # argues for offers and against force [UPI93, Aval-87]; firmness (Macmillan's fear of a
+        # Cuba–Berlin trade) argues only against a public trade of NATO missiles, never for war.
+        weight = p.f("uk.consultation") * pr.british_advice
+        restraint = weight * np.maximum(-wd.uk_advice, 0.0)
+        firmness = weight * np.maximum(wd.uk_advice, 0.0)
         days_to_election = max(0.0, (w.ELECTION - m.now).total_seconds() / 86400.0)
         domestic = p.f("us.domestic_pressure") * (1.0 + 1.0 / (1.0 + days_to_election / 3.0))
 
@@ -153,9 +161,10 @@ class UnitedStates(CrisisAgent):
         c["allies"] = ally
         british = self.zeros()
         for o in offers:
-            british[:, o] = -advice
-        british[:, strike] = advice
-        british[:, invade] = advice
+            british[:, o] = restraint
+        british[:, offers[2]] -= firmness
+        british[:, strike] = -restraint
+        british[:, invade] = -restraint
         c["british_advice"] = british
         home = self.zeros()
         home[:, strike] = pr.domestic_strike * domestic
@@ -180,6 +189,8 @@ class UnitedStates(CrisisAgent):
             ("offer_public_jupiters", "us_public_jupiters"),
         ):
             rows = self.chose(decision, action)
+            if not rows.any():
+                continue
             setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
             m.note_messages(rows, "us", action)
             # Any Jupiter assurance came with the pledge, as on the evening of 27 Oct [OH].

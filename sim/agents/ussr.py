@@ -97,6 +97,8 @@ class SovietUnion(CrisisAgent):
         legal[:, ix("accept")] = (blockade & wd.known(wd.us_pledge, t, d)) | at_war
         legal[:, ix("climb_down")] = blockade
         legal[:, ix("press_berlin")] = (public | at_war) & (wd.berlin < 2)
+        if self.nothing_to_choose(legal):
+            return {}, legal
 
         fear = pr.fear_of_war * (1.0 - p.f("ussr.risk_acceptance"))
         resolve = p.f("ussr.resolve")
@@ -161,6 +163,8 @@ class SovietUnion(CrisisAgent):
             ("demand_berlin", "ussr_berlin"),
         ):
             rows = self.chose(decision, action)
+            if not rows.any():
+                continue
             setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
             if action != "halt_ships":
                 m.note_messages(rows, "ussr", action)
@@ -170,17 +174,19 @@ class SovietUnion(CrisisAgent):
         at_war = wd.escalation >= w.STRIKE
         m.end_war(accept & at_war)
         deal = accept & ~at_war
-        bits = np.zeros(wd.n, dtype=np.uint8)
-        for sent_step, name in (
-            (wd.us_pledge, "pledge"),
-            (wd.us_secret_jupiters, "secret_jupiters"),
-            (wd.us_public_jupiters, "public_jupiters"),
-            (wd.uk_thor, "thor_immobilisation"),
-            (wd.uk_berlin, "berlin_terms"),
-        ):
-            bits |= np.where(wd.known(sent_step, t, d), w.CONCESSION_BIT[name], 0).astype(np.uint8)
-        un = wd.known(wd.uk_thor, t, d) | wd.known(wd.uk_berlin, t, d)
-        bits |= np.where(un, w.CONCESSION_BIT["un_inspection"], 0).astype(np.uint8)
-        wd.concessions = np.where(deal, bits, wd.concessions).astype(np.uint8)
-        m.finish(deal, NEGOTIATED)
+        if deal.any():
+            bits = np.zeros(wd.n, dtype=np.uint8)
+            for sent_step, name in (
+                (wd.us_pledge, "pledge"),
+                (wd.us_secret_jupiters, "secret_jupiters"),
+                (wd.us_public_jupiters, "public_jupiters"),
+                (wd.uk_thor, "thor_immobilisation"),
+                (wd.uk_berlin, "berlin_terms"),
+            ):
+                known = wd.known(sent_step, t, d)
+                bits |= np.where(known, w.CONCESSION_BIT[name], 0).astype(np.uint8)
+            un = wd.known(wd.uk_thor, t, d) | wd.known(wd.uk_berlin, t, d)
+            bits |= np.where(un, w.CONCESSION_BIT["un_inspection"], 0).astype(np.uint8)
+            wd.concessions = np.where(deal, bits, wd.concessions).astype(np.uint8)
+            m.finish(deal, NEGOTIATED)
         m.finish(self.chose(decision, "climb_down"), CLIMBDOWN)

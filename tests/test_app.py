@@ -1,0 +1,398 @@
+"""The Streamlit app without a browser: `streamlit.testing.v1.AppTest` runs ui/app.py in-process.
+
+What is checked is what a user relies on: the headline numbers appear, every schema parameter has
+its widget, a slider moves the scenario and never the baseline, a share link reproduces the same
+numbers, bad links and bad uploads give a message and never a traceback, a valid upload becomes the
+scenario, and the other two pages render. Runs are small (runs=500) to keep this fast.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from sim import ensemble, history
+from sim.outcomes import LABELS, OUTCOMES
+from sim.params import ACTOR_NAMES, SCHEMA, SPECS, make_params
+from sim.scenario import MAX_BYTES, load_scenario, parse_scenario, to_toml
+from ui.components import export, state
+
+APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
+TIMEOUT = 60
+QUICK = {"runs": "500"}
+
+
+def new_app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query if query is not None else QUICK).items():
+        at.query_params[key] = value
+    return at
+
+
+def run_ok(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def numbers_table(at: AppTest) -> pd.DataFrame:
+    """The 'Numbers behind the charts' table: outcome, scenario share, baseline share, …"""
+    tables = [d.value for d in at.dataframe if "Baseline" in d.value.columns]
+    assert len(tables) == 1
+    return tables[0].set_index("Outcome")
+
+
+def widget_by_label(at: AppTest, kind: str, label: str) -> Any:
+    found = [w for w in getattr(at, kind) if w.label == label]
+    assert len(found) == 1, f"expected one {kind} labelled {label!r}, found {len(found)}"
+    return found[0]
+
+
+WIDGET_KIND = {
+    "float": "slider",
+    "bool": "toggle",
+    "choice": "selectbox",
+    "datetime": "select_slider",
+}
+
+
+# --- Explore ------------------------------------------------------------------------------------
+
+
+def test_default_page_shows_headline_metrics() -> None:
+    at = run_ok(new_app())
+    shown = metrics(at)
+    for outcome in ("negotiated_withdrawal", "air_strike", "nuclear_war"):
+        value, delta = shown[LABELS[outcome]]
+        assert value.endswith("%")
+        assert delta.endswith("points vs baseline")
+    assert "British influence" in shown
+    assert shown["British influence"][0].endswith("%")
+    assert [s.value for s in at.subheader].count("What changed") == 1
+    assert at.selectbox(key=state.K_SCENARIO).value == state.PREFERRED_DEFAULT
+    assert at.number_input(key=state.K_RUNS).value == 500
+    assert not at.error
+
+
+def test_every_schema_parameter_has_a_labelled_widget_with_its_source() -> None:
+    at = run_ok(new_app())
+    for spec in SCHEMA:
+        widget = widget_by_label(at, WIDGET_KIND[spec.kind], spec.label)
+        assert spec.meaning in widget.help
+        assert f"Source: {spec.source}" in widget.help
+    expanders = {e.label for e in at.sidebar.expander}
+    assert set(ACTOR_NAMES.values()) <= expanders
+    assert widget_by_label(at, "selectbox", "Hazard preset").value == "ellsberg"
+    assert any(b.label == "Reset to scenario" for b in at.button)
+
+
+def test_scenario_selectbox_lists_titles_and_ids() -> None:
+    at = run_ok(new_app())
+    box = at.selectbox(key=state.K_SCENARIO)
+    assert box.options == [s.title for s in state.shipped().values()]  # titles are shown
+    assert box.value == state.PREFERRED_DEFAULT  # ids are the values
+    box.set_value("berlin_linkage")
+    run_ok(at)
+    assert at.header[0].value == load_scenario("berlin_linkage").question
+    # The new scenario's own settings are loaded into the widgets.
+    linkage = load_scenario("berlin_linkage").params()
+    assert at.toggle(key="p.ussr.berlin_linkage").value == linkage["ussr.berlin_linkage"]
+    assert at.query_params["scenario"] == "berlin_linkage"
+
+
+def test_slider_moves_the_scenario_and_never_recomputes_the_baseline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[Any, int, int]] = []
+    real_run = ensemble.run
+
+    def counting_run(params: Any, runs: int, seed: int = 0, **kwargs: Any) -> Any:
+        calls.append((params, runs, seed))
+        return real_run(params, runs, seed, **kwargs)
+
+    monkeypatch.setattr(ensemble, "run", counting_run)
+    at = run_ok(new_app())
+    before = numbers_table(at)
+    baseline = load_scenario("baseline").params()
+    assert any(c[0] == baseline for c in calls)
+
+    calls.clear()
+    at.slider(key="p.ussr.risk_acceptance").set_value(1.0)
+    at.slider(key="p.us.hawkishness").set_value(1.0)
+    run_ok(at)
+    after = numbers_table(at)
+
+    assert not before["This scenario"].equals(after["This scenario"])
+    assert before["Baseline"].equals(after["Baseline"])
+    assert calls, "the changed scenario must be computed"
+    assert all(c[0] != baseline for c in calls), "the baseline must come from the cache"
+    assert all(c[0]["ussr.risk_acceptance"] == 1.0 for c in calls)
+    assert at.query_params["ussr.risk_acceptance"] == "1"
+
+
+def test_share_link_round_trip_reproduces_widgets_and_numbers() -> None:
+    query = {
+        "scenario": "real_consultation",
+        "seed": "7",
+        "runs": "600",
+        "uk.consultation": "0.6",
+        "world.incident_hazard": "kennedy",
+        "uk.thor_offer": "public",
+        "uk.berlin_proposal_time": "1962-10-27 18:00",
+    }
+    at = run_ok(new_app(query))
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.selectbox(key=state.K_SCENARIO).value == "real_consultation"
+    assert at.number_input(key=state.K_SEED).value == 7
+    assert at.number_input(key=state.K_RUNS).value == 600
+    assert at.slider(key="p.uk.consultation").value == pytest.approx(0.6)
+    assert at.selectbox(key="p.uk.thor_offer").value == "public"
+    assert at.selectbox(key=state.K_PRESET).value == "kennedy"
+
+    link = at.code[0].value
+    parsed = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query))
+    assert parsed == query
+    assert at.query_params == query
+
+    # A fresh session opened from the link shows exactly the same numbers.
+    again = run_ok(new_app(parsed))
+    assert metrics(again) == metrics(at)
+    assert numbers_table(again).equals(numbers_table(at))
+    assert again.code[0].value == link
+
+
+def test_untouched_scenario_has_a_minimal_link() -> None:
+    at = run_ok(new_app({"scenario": "thor_immobilisation", "runs": "500"}))
+    assert at.query_params == {"scenario": "thor_immobilisation", "seed": "0", "runs": "500"}
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "needle"),
+    [
+        ("scenario", "no_such_scenario", "scenario = 'no_such_scenario'"),
+        ("scenario", "../../etc/passwd", "scenario"),
+        ("seed", "-5", "seed = '-5'"),
+        ("seed", "lucky", "seed = 'lucky'"),
+        ("runs", "10^12", "runs = '10^12'"),
+        ("runs", "1000000000000", "runs = '1000000000000'"),
+        ("runs", "12", "runs = '12'"),
+        ("uk.consultation", "7", "uk.consultation"),
+        ("uk.consultation", "nan", "uk.consultation"),
+        ("us.first_move", "nuke", "us.first_move"),
+        ("uk.thor_offer_time", "1970-01-01 00:00", "uk.thor_offer_time"),
+        ("uk.thor_offer_time", "1962-10-20 12:00", "uk.thor_offer_time"),
+        ("nonsense.param", "1", "unknown parameter 'nonsense.param'"),
+        ("history", "-1", "history"),
+    ],
+)
+def test_garbage_in_the_link_warns_and_falls_back(name: str, raw: str, needle: str) -> None:
+    at = run_ok(new_app({"runs": "500", name: raw} if name != "runs" else {name: raw}))
+    warnings = " ".join(w.value for w in at.warning)
+    assert needle in warnings
+    assert not at.error
+    assert "Negotiated withdrawal" in metrics(at)
+    # The URL is rewritten with valid values only.
+    assert at.query_params.get(name) != raw
+    if name == "runs":
+        assert at.number_input(key=state.K_RUNS).value == state.DEFAULT_RUNS
+    if name == "scenario":
+        assert at.selectbox(key=state.K_SCENARIO).value == state.PREFERRED_DEFAULT
+
+
+def test_contradictory_settings_give_one_error_and_no_traceback() -> None:
+    at = run_ok(new_app())
+    at.selectbox(key="p.us.first_move").set_value("air_strike")
+    at.toggle(key="p.us.widen_to_tankers").set_value(True)
+    run_ok(at)
+    assert any("us.widen_to_tankers" in e.value for e in at.error)
+    assert not at.metric
+    at.button[0].click()  # Reset to scenario
+    run_ok(at)
+    assert not at.error
+    assert "Negotiated withdrawal" in metrics(at)
+
+
+# --- upload and download ------------------------------------------------------------------------
+
+
+def scenario_text(overrides: dict[str, object]) -> str:
+    base = load_scenario("baseline")
+    mine = base.__class__(
+        id="class_test",
+        title="Our class scenario",
+        question="What if Khrushchev had been reckless?",
+        historical_basis=base.historical_basis,
+        sources=base.sources,
+        what_to_notice=base.what_to_notice,
+        things_to_try=base.things_to_try,
+        overrides=make_params(overrides).differences(make_params({})),
+    )
+    return to_toml(mine)
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key=state.K_UPLOAD).set_value((name, data, "application/toml"))
+    return run_ok(at)
+
+
+def test_valid_upload_becomes_the_active_scenario() -> None:
+    at = run_ok(new_app())
+    before = numbers_table(at)
+    text = scenario_text({"ussr.risk_acceptance": 0.95, "us.hawkishness": 0.9})
+    upload(at, "ours.toml", text.encode())
+    assert not at.error, [e.value for e in at.error]
+    assert str(at.selectbox(key=state.K_SCENARIO).value).startswith(state.UPLOAD_PREFIX)
+    assert at.header[0].value == "What if Khrushchev had been reckless?"
+    assert at.slider(key="p.ussr.risk_acceptance").value == pytest.approx(0.95)
+    assert any("Our class scenario" in s.value for s in at.success)
+    after = numbers_table(at)
+    assert not before["This scenario"].equals(after["This scenario"])
+    # The link carries the upload's settings on top of the baseline, so it reproduces them.
+    assert at.query_params["scenario"] == "baseline"
+    assert at.query_params["ussr.risk_acceptance"] == "0.95"
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (b'id = "x"\ntitle = "\xff\xfe broken"\n', "not UTF-8"),
+        (b"id = \ntitle = [", "not valid TOML"),
+        (b"# " + b"x" * (MAX_BYTES + 10), "too large"),
+        (b"", "empty"),
+        (scenario_text({"uk.consultation": 0.5}).replace("0.5", "5").encode(), "uk.consultation"),
+        (b'id = "x"\n', "missing key"),
+    ],
+)
+def test_invalid_upload_gives_one_line_error_and_keeps_settings(data: bytes, needle: str) -> None:
+    at = run_ok(new_app())
+    before = metrics(at)
+    upload(at, "bad.toml", data)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and needle in errors[0], errors
+    assert "\n" not in errors[0] and "Traceback" not in errors[0]
+    assert at.selectbox(key=state.K_SCENARIO).value == state.PREFERRED_DEFAULT
+    assert metrics(at) == before
+
+
+def test_downloads_exist_and_settings_file_validates() -> None:
+    at = run_ok(
+        new_app({"runs": "500", "uk.consultation": "0.7", "uk.thor_offer_time": "1962-10-25 18:00"})
+    )
+    labels = [getattr(b, "label", "") for b in at.get("download_button")]
+    assert "Download histories (CSV)" in labels
+    assert "Download settings (TOML)" in labels
+
+    scenario = load_scenario("thor_immobilisation")
+    params = make_params(
+        {"uk.consultation": 0.7, "uk.thor_offer_time": "1962-10-25 18:00"}, base=scenario.params()
+    )
+    settings = state.Settings(scenario.id, scenario, load_scenario("baseline"), 3, 300, params)
+    name, text = export.settings_toml(settings)
+    assert name == "my_thor_immobilisation.toml"
+    parsed = parse_scenario(text, name)
+    assert parsed.id == "my_thor_immobilisation"
+    assert parsed.params() == params
+
+    p = ensemble.run_paired(params, settings.baseline.params(), 300, 3)
+    csv = export.histories_csv(p)()
+    lines = csv.strip().splitlines()
+    assert lines[0] == (
+        "history,outcome,baseline_outcome,resolved,concessions,peak_escalation,incidents"
+    )
+    assert len(lines) == 301
+
+
+# --- the other pages ----------------------------------------------------------------------------
+
+
+def test_history_page_shows_paired_timelines_in_both_capitals() -> None:
+    at = run_ok(
+        new_app({"runs": "500", "uk.thor_offer_us_consent": "true", "uk.consultation": "0.9"})
+    )
+    at.switch_page("pages/history.py")
+    run_ok(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Washington" in text and "London" in text
+    assert {s.value for s in at.subheader} >= {"Baseline"}
+    assert at.number_input(key=state.K_HISTORY).value == 0
+    assert at.query_params["history"] == "0"
+
+    # Jump to a history that ended in the rarest outcome on the list.
+    finder = at.selectbox(key="w.find_outcome")
+    finder.set_value(outcome_of(finder.options[-1]))
+    run_ok(at)
+    index = int(at.number_input(key=state.K_HISTORY).value or 0)
+    scenario = load_scenario("thor_immobilisation").params()
+    params = make_params({"uk.thor_offer_us_consent": True, "uk.consultation": 0.9}, base=scenario)
+    results = ensemble.run(params, 500, 0)
+    wanted = OUTCOMES[int(results.outcome[index])]
+    assert history.find(results, wanted) == index
+    assert f"Ended in **{LABELS[wanted]}**" in " ".join(m.value for m in at.markdown)
+
+
+def outcome_of(shown: str) -> str:
+    """The outcome id behind a 'Show me one that ended in' option ('Label (12 histories)')."""
+    for outcome in OUTCOMES:
+        if shown.startswith(LABELS[outcome] + " ("):
+            return outcome
+    raise AssertionError(shown)
+
+
+def test_history_page_marks_where_paired_histories_diverge() -> None:
+    at = run_ok(new_app({"runs": "500", "scenario": "air_strike_first"}))
+    at.switch_page("pages/history.py")
+    run_ok(at)
+    assert any("Histories diverge here" in i.value for i in at.info)
+
+
+def test_settings_survive_a_trip_to_another_page() -> None:
+    at = run_ok(new_app())
+    at.slider(key="p.uk.consultation").set_value(0.8)
+    run_ok(at)
+    at.switch_page("pages/sources.py")
+    run_ok(at)
+    assert at.query_params["uk.consultation"] == "0.8"
+    at.switch_page("pages/explore.py")
+    run_ok(at)
+    assert at.slider(key="p.uk.consultation").value == pytest.approx(0.8)
+
+
+def test_sources_page_lists_every_parameter_with_its_source() -> None:
+    at = run_ok(new_app())
+    at.switch_page("pages/sources.py")
+    run_ok(at)
+    tables = [d.value for d in at.dataframe]
+    params = next(t for t in tables if "Name" in t.columns)
+    assert list(params["Name"]) == [s.name for s in SCHEMA]
+    assert list(params["Source"]) == [s.source for s in SCHEMA]
+    headers = [h.value for h in at.header]
+    assert "What this model cannot tell you" in headers
+    assert "References" in headers
+    assert SPECS["world.incident_hazard"].label in list(params["Label"])
+
+
+def test_presentation_mode_toggle_is_in_the_sidebar() -> None:
+    at = run_ok(new_app())
+    toggle = at.sidebar.toggle(key="presentation")
+    assert toggle.label == "Presentation mode"
+    toggle.set_value(True)
+    run_ok(at)
+    assert "Negotiated withdrawal" in metrics(at)

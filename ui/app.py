@@ -1,0 +1,74 @@
+"""cuba62 in the browser: `streamlit run ui/app.py`.
+
+The entry point sets the page up, offers a presentation mode for projectors, fills the session's
+settings from the URL once, and hands over to one of three pages (Explore, One history,
+Sources & model). Nothing is computed at import time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/, not the repository, on the path
+    sys.path.insert(0, str(ROOT))
+
+from ui.components import state  # noqa: E402
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+#: Larger type and charts for a projector at the back of a classroom (Streamlit sizes in rem).
+PRESENTATION_CSS = """
+<style>
+html { font-size: 21px; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+h2 { font-size: 2.1rem !important; }
+[data-testid="stCaptionContainer"] { font-size: 0.95rem; }
+</style>
+"""
+#: Always on: long words and code wrap instead of widening the page on a phone.
+BASE_CSS = """
+<style>
+[data-testid="stCode"] pre, [data-testid="stCode"] code { white-space: pre-wrap !important;
+  word-break: break-all; }
+[data-testid="stMarkdownContainer"] { overflow-wrap: anywhere; }
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+/* Metric cards are narrow so two fit side by side on a phone: let their words wrap. */
+[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+@media (max-width: 640px) {
+  h1 { font-size: 1.9rem !important; }
+  h2 { font-size: 1.45rem !important; }
+  h3 { font-size: 1.2rem !important; }
+}
+</style>
+"""
+
+
+def main() -> None:
+    st.set_page_config(page_title="cuba62", layout="wide")
+    navigation = st.navigation(
+        [
+            st.Page(PAGES / "explore.py", title="Explore", url_path="explore", default=True),
+            st.Page(PAGES / "history.py", title="One history", url_path="history"),
+            st.Page(PAGES / "sources.py", title="Sources & model", url_path="sources"),
+        ]
+    )
+    st.html(BASE_CSS)
+    with st.sidebar:
+        presenting = st.toggle(
+            "Presentation mode",
+            key="presentation",
+            help="Larger type for a projector.",
+        )
+    if presenting:
+        st.html(PRESENTATION_CSS)
+    with state.friendly_errors("start-up"):
+        state.init_session()
+    navigation.run()
+
+
+main()

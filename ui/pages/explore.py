@@ -1,0 +1,297 @@
+"""Explore: one scenario beside its paired baseline — headline shares, what changed, charts,
+and the link, files and upload that keep or share the view."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from sim import sources, summary
+from sim.ensemble import Paired
+from sim.outcomes import DESCRIPTIONS, LABELS, OUTCOMES, WAR_OUTCOMES
+from sim.params import SPECS
+from sim.scenario import ScenarioError
+from ui.components import charts, controls, export, state
+
+#: Outcomes always shown as headline cards, whatever their share.
+ALWAYS = ("negotiated_withdrawal", "air_strike", "nuclear_war")
+#: Outcomes whose rise is good news (war outcomes are bad; the others are neither).
+GOOD = ("negotiated_withdrawal", "soviet_climbdown")
+HEADLINE_MIN = 0.005
+_MENTION = re.compile(r"\b(?:us|uk|ussr|world)\.[a-z_]+\b")
+
+
+def with_labels(text: str) -> str:
+    """Markdown prose with each dotted parameter name shown with its slider label."""
+
+    def label(match: re.Match[str]) -> str:
+        name = match.group(0)
+        return f"**{SPECS[name].label}** (`{name}`)" if name in SPECS else name
+
+    return _MENTION.sub(label, text.replace("$", r"\$"))
+
+
+def scenario_intro(settings: state.Settings) -> None:
+    s = settings.scenario
+    st.header(s.question, anchor=False)
+    if settings.params is not None:
+        changed = settings.params.differences(s.params())
+        if changed:
+            st.caption(
+                "Your changes to this scenario: "
+                + "; ".join(
+                    f"{SPECS[n].label} = {controls.describe_value(SPECS[n], v)}"
+                    for n, v in changed.items()
+                )
+                + "."
+            )
+    with st.expander("Historical basis, what to notice, things to try"):
+        st.markdown("**Historical basis**")
+        st.markdown(with_labels(s.historical_basis))
+        refs = []
+        for key in s.sources:
+            try:
+                refs.append(f"[{key}] {sources.resolve(key)}")
+            except sources.SourceError as error:
+                refs.append(f"[{key}] ({error})")
+        if refs:
+            st.caption("Sources: " + " · ".join(refs))
+        notice, tries = st.columns(2)
+        with notice:
+            st.markdown("**What to notice**")
+            st.markdown("\n".join(f"- {with_labels(t)}" for t in s.what_to_notice))
+        with tries:
+            st.markdown("**Things to try**")
+            st.markdown("\n".join(f"- {with_labels(t)}" for t in s.things_to_try))
+
+
+def delta_text(diff: float) -> tuple[str, str]:
+    """('−13.0 points vs baseline', arrow) with a true minus sign; arrow 'up', 'down' or 'off'."""
+    value = round(diff * 100, 1)
+    if value == 0:
+        return "0.0 points vs baseline", "off"
+    sign = "+" if value > 0 else "−"
+    return f"{sign}{abs(value):.1f} points vs baseline", "up" if value > 0 else "down"
+
+
+def delta_colour(outcome: str, arrow: str) -> str:
+    if arrow == "off" or (outcome not in GOOD and outcome not in WAR_OUTCOMES):
+        return "gray"
+    good_news = (arrow == "up") == (outcome in GOOD)
+    return "green" if good_news else "red"
+
+
+def headline(p: Paired) -> None:
+    scen, base = summary.outcome_shares(p.scenario), summary.outcome_shares(p.baseline)
+    diff = summary.paired_difference(p)
+    shown = [
+        o
+        for o in OUTCOMES
+        if o in ALWAYS or scen[o].share >= HEADLINE_MIN or base[o].share >= HEADLINE_MIN
+    ]
+    influence = summary.influence(p)
+    # Two cards side by side on a phone; wider cards for the projector's larger type.
+    width = 250 if st.session_state.get("presentation") else 158
+    with st.container(horizontal=True, gap="small"):
+        for o in shown:
+            text, arrow = delta_text(diff[o].share)
+            st.metric(
+                LABELS[o],
+                f"{scen[o].share:.1%}",
+                text,
+                delta_color=delta_colour(o, arrow),  # type: ignore[arg-type]
+                delta_arrow=arrow,  # type: ignore[arg-type]
+                help=(
+                    f"{DESCRIPTIONS[o]} This scenario: {scen[o].share:.1%} (95% interval "
+                    f"{scen[o].lo:.1%}–{scen[o].hi:.1%}); baseline {base[o].share:.1%}. Paired "
+                    f"difference {summary.points(diff[o].share)} (95% interval "
+                    f"{summary.points(diff[o].lo)} to {summary.points(diff[o].hi)})."
+                ),
+                border=True,
+                width=width,
+            )
+        st.metric(
+            "British influence",
+            f"{influence.share:.1%}",
+            help=(
+                "Share of paired histories that end differently from the same history in the "
+                f"baseline (95% interval {influence.lo:.1%}–{influence.hi:.1%})."
+            ),
+            border=True,
+            width=width,
+        )
+    st.caption(
+        f"{p.scenario.runs:,} histories, seed {p.scenario.seed}. Percentages are shares of "
+        "histories in this scenario; 'points vs baseline' is the change from the same histories "
+        "in the baseline."
+    )
+
+
+def what_changed(p: Paired, settings: state.Settings) -> None:
+    st.subheader("What changed", anchor=False)
+    st.write(summary.what_changed(p, f"'{settings.scenario.title}'", "the baseline"))
+
+
+def show(figure: charts.Figure, description: str) -> None:
+    st.altair_chart(figure.chart, width="stretch", alt=description)
+    st.caption(figure.summary)
+
+
+def results(p: Paired, settings: state.Settings) -> None:
+    title = settings.scenario.title
+    st.subheader("Outcomes", anchor=False)
+    show(
+        charts.outcome_figure(p, title),
+        "Bar chart: share of histories ending in each outcome, this scenario beside the baseline.",
+    )
+
+    st.subheader("Escalation over time", anchor=False)
+    end = charts.fan_end(p)
+    left, right = st.columns(2)
+    with left:
+        show(
+            charts.fan_figure(p.scenario, f"This scenario: {title}", charts.SCENARIO_COLOUR, end),
+            "Fan chart of escalation by date in this scenario.",
+        )
+    with right:
+        show(
+            charts.fan_figure(p.baseline, "Baseline", charts.BASELINE_COLOUR, end),
+            "Fan chart of escalation by date in the baseline.",
+        )
+    st.caption(
+        "Line: the median history's rung on the escalation ladder; dark band: the middle 50% of "
+        "histories; light band: the middle 90%. " + charts.markers_text()
+    )
+
+    st.subheader("When the crisis ends", anchor=False)
+    show(
+        charts.resolution_figure(p),
+        "Bar chart: share of histories resolved on each day, scenario beside baseline.",
+    )
+
+    st.subheader("What the deals contained", anchor=False)
+    show(
+        charts.concession_figure(p),
+        "Bar chart: share of negotiated deals that included each concession.",
+    )
+
+    st.subheader("British influence", anchor=False)
+    influence = summary.influence(p)
+    st.write(
+        f"In {influence.share:.1%} of the {p.scenario.runs:,} paired histories (95% interval "
+        f"{influence.lo:.1%}–{influence.hi:.1%}) the outcome differs from the same history in "
+        "the baseline: same random draws, same seed, only the settings changed. Open **One "
+        "history** to read a pair side by side."
+    )
+    with st.expander("Numbers behind the charts"):
+        scen, base = summary.outcome_shares(p.scenario), summary.outcome_shares(p.baseline)
+        diff = summary.paired_difference(p)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Outcome": [LABELS[o] for o in OUTCOMES],
+                    "This scenario": [f"{scen[o].share:.1%}" for o in OUTCOMES],
+                    "95% interval": [f"{scen[o].lo:.1%}–{scen[o].hi:.1%}" for o in OUTCOMES],
+                    "Baseline": [f"{base[o].share:.1%}" for o in OUTCOMES],
+                    "Difference": [summary.points(diff[o].share) for o in OUTCOMES],
+                    "Difference, 95% interval": [
+                        f"{summary.points(diff[o].lo)} to {summary.points(diff[o].hi)}"
+                        for o in OUTCOMES
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def share_section(settings: state.Settings, query: dict[str, str], p: Paired | None) -> None:
+    st.subheader("Share this view", anchor=False)
+    st.caption(
+        "This link opens the same scenario, settings, seed and number of histories, and gives "
+        "the same numbers in any browser."
+        + (
+            " An uploaded scenario is not stored on the server, so the link carries its settings "
+            "on top of the baseline."
+            if settings.uploaded
+            else ""
+        )
+    )
+    st.code(state.share_link(query), language=None, wrap_lines=True)
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            "Download histories (CSV)",
+            data=export.histories_csv(p) if p is not None else "",
+            file_name=f"cuba62_{settings.scenario.id}_seed{settings.seed}_{settings.runs}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            disabled=p is None,
+            help="One row per history: history, outcome, baseline_outcome (the same history in "
+            "the baseline), resolved (Washington time), concessions, peak_escalation (rung 0–6), "
+            "incidents.",
+            width="stretch",
+        )
+    with right:
+        if settings.params is not None:
+            try:
+                name, text = export.settings_toml(settings)
+            except ScenarioError as error:
+                st.error(f"These settings cannot be written as a scenario file: {error}")
+            else:
+                st.download_button(
+                    "Download settings (TOML)",
+                    data=text,
+                    file_name=name,
+                    mime="application/toml",
+                    on_click="ignore",
+                    help="A scenario file with these settings: check it with `cuba62 validate "
+                    "FILE`, run it with the command line, or upload it here later.",
+                    width="stretch",
+                )
+    st.file_uploader(
+        "Upload a scenario (TOML)",
+        type=["toml"],
+        key=state.K_UPLOAD,
+        on_change=state.on_upload,
+        max_upload_size=1,
+        help="A scenario file like those in scenarios/ (at most 64 KB). It becomes the active "
+        "scenario in this browser session only; nothing is saved on the server.",
+    )
+    message = st.session_state.get(state.K_UPLOAD_MESSAGE)
+    if message:
+        kind, text = message
+        (st.error if kind == "error" else st.success)(text)
+
+
+def main() -> None:
+    # Widget values are in the session before the widgets are drawn, so the settings can be read
+    # first (and an unavailable scenario replaced before its selectbox exists).
+    settings = state.current()
+    st.caption("cuba62 · the Cuban missile crisis, October 1962, played thousands of times")
+    controls.scenario_picker()
+    with st.sidebar:
+        controls.run_controls()
+        controls.parameter_controls(settings.scenario.params())
+    query = state.sync_url(settings)
+    state.show_notices()
+    scenario_intro(settings)
+    p: Paired | None = None
+    if settings.params is None:
+        st.error(
+            f"These settings cannot hold together: {settings.error}. Change one of them, or press "
+            "'Reset to scenario'."
+        )
+    else:
+        with st.spinner(f"Playing the crisis {settings.runs:,} times…"):
+            p = state.paired(settings)
+        headline(p)
+        what_changed(p, settings)
+        results(p, settings)
+    share_section(settings, query, p)
+
+
+with state.friendly_errors("Explore"):
+    main()
