@@ -161,14 +161,22 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.finish(rows & (wd.escalation == w.STRIKE), AIR_STRIKE)
 
     def note_messages(self, rows: Mask, actor: str, action: str) -> None:
+        """Log that a message left, and when the other capital will have read it."""
         if self.record and rows[0]:
-            self._event(actor, "message_sent", f"sends: {action.replace('_', ' ')}")
+            to = "Moscow" if actor == "us" else "Washington"
+            arrives = calendar.fmt(calendar.step_time(self.step_index + self.delay_steps))
+            self._event(
+                actor, "message_sent",
+                f"the message leaves for {to}; it will have been read there by {arrives} "
+                f"Washington time ({self.params.f('world.message_delay_hours'):g} h delay)",
+            )
 
     # --- the schedule --------------------------------------------------------------------------
     def step(self) -> None:
-        self._u = self.random_blocks.next()
-        if self._rows is not None:
-            self._u = self._u[self._rows]
+        if self._rows is None:
+            self._u = self.random_blocks.next()
+        else:  # only the histories still in `world` (see _move_out_finished)
+            self._u = self.random_blocks.next_for(self._rows)
         self._scheduled_events()
         agents: tuple[CrisisAgent, ...] = (self.us, self.uk, self.ussr)
         decisions = [agent.decide() for agent in agents]
