@@ -1,7 +1,7 @@
 """Calibration: the historical baseline must look like October 1962 (MODEL.md, "Calibration").
 
 Every check runs on many seeds of >= 2,000 histories each, or on pooled paired runs of 20,000, so a
-single lucky run cannot pass it. Targets (docs: /work/shared/design/MODEL.md):
+single lucky run cannot pass it. Targets (see docs/MODEL.md, section 1):
 
 - the most frequent outcome is a negotiated withdrawal, and the most frequent deal is a no-invasion
   pledge plus a secret Jupiter assurance [OH];
