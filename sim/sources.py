@@ -4,7 +4,13 @@ Keys come from the project fact base (shared/history/FACTS.md beside the reposit
 them, and §3 and §7 cite a few books and papers by author and year ("Sagan 1993", "Blight & Welch
 1989"). Seed lines are cited as "S:n" or "S:n–m": lines of a machine summary of Rawnsley (1995),
 usable only as checked against FACTS.md. Lines that FACTS.md §5 lists as fabricated cannot be
-cited at all."""
+cited at all.
+
+`resolve(key)` gives the reference (or raises `SourceError`, a `KeyError`, with a 'did you mean');
+`keys_in(text)` and `citations_in(text)` read source keys out of a free-text source string such as
+a parameter's `source` ("OH; Dobbs (U-2 shot down); FACTS §7 (B-59)"); `citations_in_brackets`
+reads the "[UPI93; S:46]" citations in prose such as a scenario's historical basis.
+"""
 
 from __future__ import annotations
 
