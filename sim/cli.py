@@ -34,6 +34,7 @@ from rich.table import Table
 
 from sim import calendar, ensemble, history, sources, summary
 from sim import scenario as scenario_files
+from sim.cli_analysis import register as register_analysis
 from sim.outcomes import LABELS, OUTCOMES, WAR_OUTCOMES
 from sim.params import (
     ACTOR_NAMES,
@@ -560,6 +561,10 @@ def validate_command(
             sys.stdout.write(f"{path}: ok\n")
     if failed:
         raise typer.Exit(2)
+
+
+# Sweeps, sensitivity analysis and scenario discovery live in their own module.
+register_analysis(app)
 
 
 # --- entry point --------------------------------------------------------------------------------
