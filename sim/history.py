@@ -58,6 +58,10 @@ class Line:
     kind: str
     text: str
     reasons: str
+    #: The reasons as data: (utility component, how hard it pushed towards this choice), strongest
+    #: first, and the chance the actor had of making this choice (None for incidents).
+    why: tuple[tuple[str, float], ...] = ()
+    chance: float | None = None
 
     @property
     def washington(self) -> str:
@@ -89,7 +93,17 @@ class History:
                 previous[e.actor] = e.text
                 if not verbose and (e.text == QUIET.get(e.actor) or repeated):
                     continue
-                out.append(Line(e.step, e.actor, e.kind, CHOICE_TEXT.get(e.text, e.text), reasons(e)))
+                out.append(
+                    Line(
+                        e.step,
+                        e.actor,
+                        e.kind,
+                        CHOICE_TEXT.get(e.text, e.text),
+                        reasons(e),
+                        top_reasons(e),
+                        e.details.get("probability"),
+                    )
+                )
             else:
                 out.append(Line(e.step, e.actor, e.kind, e.text, ""))
         return out
@@ -99,10 +113,16 @@ class History:
         return LABELS[self.outcome]
 
 
-def reasons(e: Event) -> str:
-    """'why': the two or three utility components that pushed hardest, and the chance of the choice."""
+def top_reasons(e: Event) -> tuple[tuple[str, float], ...]:
+    """The two or three utility components that pushed hardest (|value| >= 0.05), strongest first:
+    positive pushed towards the choice made, negative against it."""
     comps = {k: v for k, v in e.details.items() if k != "probability" and abs(v) >= 0.05}
-    top = sorted(comps.items(), key=lambda kv: abs(kv[1]), reverse=True)[:3]
+    return tuple(sorted(comps.items(), key=lambda kv: abs(kv[1]), reverse=True)[:3])
+
+
+def reasons(e: Event) -> str:
+    """'why': the two or three utility components that pushed hardest, and the choice's chance."""
+    top = top_reasons(e)
     text = ", ".join(f"{k.replace('_', ' ')} {v:+.2f}" for k, v in top)
     p = e.details.get("probability")
     if p is not None:
@@ -141,7 +161,7 @@ def divergence(a: History, b: History) -> int | None:
     def key(e: Event) -> tuple[int, str, str, str]:
         return (e.step, e.actor, e.kind, e.text)
 
-    for ea, eb in zip(a.events, b.events):
+    for ea, eb in zip(a.events, b.events, strict=False):
         if key(ea) != key(eb):
             return min(ea.step, eb.step)
     if len(a.events) != len(b.events):

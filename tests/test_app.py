@@ -396,3 +396,59 @@ def test_presentation_mode_toggle_is_in_the_sidebar() -> None:
     toggle.set_value(True)
     run_ok(at)
     assert "Negotiated withdrawal" in metrics(at)
+
+
+# --- reading aids: chart words, reasons, references ---------------------------------------------
+
+
+def test_charts_have_a_short_caption_and_their_numbers_in_words() -> None:
+    at = run_ok(new_app())
+    words = [e for e in at.expander if e.label == "Chart in words"]
+    assert len(words) == 4  # outcomes, escalation (both fans), resolution, deals
+    inside = " ".join(m.value for e in words for m in e.markdown)
+    # The long per-category and per-date detail is in the expanders (still in the page) ...
+    assert "95% interval" in inside and "escalation by date" in inside
+    assert "Share of all histories ending each day" in inside
+    assert "Dated markers (Washington time)" in inside
+    # ... and each chart keeps one short caption with its key numbers.
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Most histories end in") and "%" in c for c in captions)
+    assert any(c.startswith("The crisis ends, this scenario") for c in captions)
+    upload = at.file_uploader(key=state.K_UPLOAD)
+    assert "64 KB" in upload.label and "64 KB" in upload.help
+
+
+def test_history_reasons_are_readable_and_interleaved_view_tags_lines() -> None:
+    # History 0 of the Thor scenario parts from its baseline twin on 26 Oct: shared lines first.
+    at = run_ok(new_app())
+    at.switch_page("pages/history.py")
+    run_ok(at)
+    why = [c.value for c in at.caption if c.value.startswith("Why:")]
+    assert why, "no reasons shown"
+    assert all("_" not in w for w in why), why  # no internal component names
+    assert all(("(for, +" in w) or ("(against, −" in w) for w in why), why
+    at.radio(key="w.history_view").set_value("Interleaved by date")
+    run_ok(at)
+    assert any("Histories diverge here" in i.value for i in at.info)
+    text = " ".join(m.value for m in at.markdown)
+    assert ":gray-badge[Both]" in text
+    assert ":blue-badge[This scenario]" in text and ":orange-badge[Baseline]" in text
+    headings = {s.value for s in at.subheader}
+    assert "Both histories, by date" in headings and "This scenario" not in headings
+
+
+def test_sources_page_lists_each_work_once_and_explains_keys() -> None:
+    at = run_ok(new_app())
+    at.switch_page("pages/sources.py")
+    run_ok(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "FACTS.md, a sourced list of facts about Britain and the crisis" in " ".join(
+        i.value for i in at.info
+    )
+    assert "0.017 per day (Ellsberg preset)" in text
+    refs = next(m.value for m in at.markdown if "**Sagan**" in m.value)
+    lines = refs.splitlines()
+    assert sum("Limits of Safety" in line for line in lines) == 1
+    assert any("**Sagan**, **Sagan 1993**" in line for line in lines)
+    assert any(line.startswith("- **S:n** — line n of a machine summary") for line in lines)
+    assert "Seed line(s)" not in refs

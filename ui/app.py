@@ -1,8 +1,8 @@
 """cuba62 in the browser: `streamlit run ui/app.py`.
 
 The entry point sets the page up, offers a presentation mode for projectors, fills the session's
-settings from the URL once, and hands over to one of three pages (Explore, One history,
-Sources & model). Nothing is computed at import time.
+settings from the URL once, and hands over to one of four pages (Explore, One history,
+What matters, Sources & model). Nothing is computed at import time.
 """
 
 from __future__ import annotations
@@ -20,12 +20,18 @@ from ui.components import state  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
-#: Larger type and charts for a projector at the back of a classroom (Streamlit sizes in rem).
+#: Larger type for a projector at the back of a classroom (Streamlit sizes in rem). The scenario's
+#: question is set smaller and the page starts higher, so that at 1280x720 the headline cards are
+#: on the first screen (the Explore page also puts them before the scenario's notes).
 PRESENTATION_CSS = """
 <style>
 html { font-size: 21px; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-left: 2rem;
+  padding-right: 2rem; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1rem; }
 h2 { font-size: 2.1rem !important; }
+.st-key-question h2 { font-size: 1.3rem !important; line-height: 1.3; padding: 0.2rem 0 0.6rem; }
 [data-testid="stCaptionContainer"] { font-size: 0.95rem; }
 </style>
 """
@@ -36,6 +42,9 @@ BASE_CSS = """
   word-break: break-all; }
 [data-testid="stMarkdownContainer"] { overflow-wrap: anywhere; }
 [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+/* Streamlit's own note under the uploader ("1MB per file") is its smallest setting, not our limit:
+   the Explore page states the real one (64 KB) in the label and a caption instead. */
+.st-key-upload [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 /* Metric cards are narrow so two fit side by side on a phone: let their words wrap. */
 [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
@@ -54,6 +63,7 @@ def main() -> None:
         [
             st.Page(PAGES / "explore.py", title="Explore", url_path="explore", default=True),
             st.Page(PAGES / "history.py", title="One history", url_path="history"),
+            st.Page(PAGES / "what_matters.py", title="What matters", url_path="what-matters"),
             st.Page(PAGES / "sources.py", title="Sources & model", url_path="sources"),
         ]
     )

@@ -1,4 +1,12 @@
-"""Altair charts of a paired run, each with a plain-text summary of its key numbers.
+"""Altair charts of a paired run, each with its key numbers in words.
+
+Each chart comes as a `Figure`: a Vega-Lite spec (plain JSON-able data, so it can be cached),
+one short caption sentence with the key numbers (shown under the chart), and a longer "chart in
+words" (per date, per category) for screen readers and for reading aloud.
+
+The charts are drawn from `Side`s: everything a chart needs from one run (shares, the escalation
+fan, days of resolution), computed once per run. A chart of one run (the fan charts) depends only
+on its side, so the baseline's can be cached while a slider moves the scenario.
 
 Colours are from the Okabe–Ito palette (safe for the common colour-vision deficiencies); the
 scenario and the baseline are also told apart by position and by the legend's words. Every chart
@@ -11,14 +19,16 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from sim import calendar, summary
-from sim.ensemble import Paired, Results
-from sim.outcomes import LABELS, OUTCOMES
+from sim.ensemble import Results
+from sim.outcomes import LABELS, NEGOTIATED, OUTCOMES
 from sim.summary import Share
 from sim.world import CONCESSIONS, LADDER
 
@@ -29,6 +39,7 @@ SCENARIO = "This scenario"
 BASELINE = "Baseline"
 RUN_ORDER = [SCENARIO, BASELINE]
 RUN_SCALE = alt.Scale(domain=RUN_ORDER, range=[SCENARIO_COLOUR, BASELINE_COLOUR])
+LEGEND = alt.Legend(orient="top", title=None, direction="horizontal")
 
 #: Plain-English names of the concessions a deal can contain (sim.world.CONCESSIONS ids).
 CONCESSION_LABELS = {
@@ -40,15 +51,103 @@ CONCESSION_LABELS = {
     "berlin_terms": "Berlin terms",
 }
 
+Spec = dict[str, Any]
+
 
 @dataclass(frozen=True)
 class Figure:
-    chart: alt.Chart | alt.LayerChart
-    summary: str  # the key numbers in words, for screen readers and for reading aloud
+    spec: Spec  # Vega-Lite, ready for st.vega_lite_chart
+    caption: str  # one sentence with the key numbers, shown under the chart
+    detail: str  # the chart in words, in full (per date or category)
+
+
+@dataclass(frozen=True)
+class Side:
+    """What the charts need from one run (the scenario's or the baseline's)."""
+
+    runs: int
+    outcomes: dict[str, Share]
+    concessions: dict[str, Share]
+    deals: int  # negotiated withdrawals
+    day_shares: npt.NDArray[np.float64]  # share of all histories resolved on each day
+    median_settlement: dt.datetime | None
+    fan: npt.NDArray[np.float64]  # (5, steps): escalation percentiles (summary.FAN_PERCENTILES)
+    peaks: dict[str, float]  # rung name -> share of histories peaking there
+
+
+def side_of(r: Results) -> Side:
+    counts = summary.resolution_days(r)
+    total = np.sum([counts[o] for o in OUTCOMES], axis=0)
+    return Side(
+        runs=r.runs,
+        outcomes=summary.outcome_shares(r),
+        concessions=summary.concession_shares(r),
+        deals=int((r.outcome == NEGOTIATED).sum()),
+        day_shares=np.asarray(total, dtype=float) / max(r.runs, 1),
+        median_settlement=summary.median_resolution(r),
+        fan=summary.escalation_fan(r),
+        peaks=summary.peak_distribution(r),
+    )
+
+
+#: Chart kinds whose spec has been checked against the Vega-Lite schema in this process.
+_VALIDATED: set[str] = set()
+
+
+def spec_of(chart: alt.TopLevelMixin, kind: str) -> Spec:
+    """The chart's Vega-Lite spec with its data inline, without Altair's default 300 px view
+    size (Streamlit sizes charts itself).
+
+    Each kind of chart is checked against the Vega-Lite schema the first time it is drawn in
+    this process; later ones differ only in their data, so the check (about half the cost of
+    building a chart) is skipped for them."""
+    spec: Spec = chart.to_dict(validate=kind not in _VALIDATED)
+    _VALIDATED.add(kind)
+    view = spec.get("config", {}).get("view", {})
+    for name in ("continuousWidth", "continuousHeight"):
+        view.pop(name, None)
+    if "config" in spec and not view:
+        spec["config"].pop("view", None)
+        if not spec["config"]:
+            del spec["config"]
+    return spec
+
+
+def for_projector(spec: Spec, scale: float = 1.5) -> Spec:
+    """The same chart with larger type, for presentation mode (changes and returns `spec`): fonts,
+    label widths and the chart's height grow by `scale`, so the plot keeps its room."""
+    config = spec.setdefault("config", {})
+    size = round(12 * scale)
+    for part in ("axis", "legend", "header"):
+        config.setdefault(part, {}).update(labelFontSize=size, titleFontSize=size)
+    config.setdefault("title", {}).update(fontSize=round(14 * scale))
+    config.setdefault("text", {}).update(fontSize=size)
+
+    def grow(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "labelLimit" and isinstance(value, int | float):
+                    node[key] = round(value * scale)
+                else:
+                    grow(value)
+        elif isinstance(node, list):
+            for item in node:
+                grow(item)
+
+    grow({k: v for k, v in spec.items() if k != "datasets"})
+    if isinstance(spec.get("height"), int | float):
+        spec["height"] = round(spec["height"] * scale)
+    return spec
 
 
 def pct(x: float) -> str:
     return f"{x:.1%}"
+
+
+def day_text(day: int) -> str:
+    """'27 Oct': a calendar day of the crisis (index 0 = 16 Oct), each day written once."""
+    date = summary.day_date(day)
+    return f"{date.day} {date:%b}"
 
 
 def concession_label(name: str) -> str:
@@ -96,40 +195,51 @@ def grouped_bars(rows: list[dict[str, object]], order: list[str], x_title: str) 
             "share:Q",
             title=x_title,
             scale=alt.Scale(domain=[0, 1]),
-            axis=alt.Axis(format="%", tickCount=5),
+            # Fixed quarter ticks (labels short enough for a phone's narrow plot, so none is
+            # dropped), the last label ("100%") flush with the axis end instead of overhanging it.
+            axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFlush=True),
         ),
-        color=alt.Color(
-            "run:N",
-            scale=RUN_SCALE,
-            legend=alt.Legend(orient="top", title=None, direction="horizontal"),
-        ),
+        color=alt.Color("run:N", scale=RUN_SCALE, legend=LEGEND),
     )
     whiskers = base.mark_rule(color=INK, strokeWidth=1.5).encode(x="lo:Q", x2="hi:Q")
     # Streamlit fits the whole chart (legend and axes included) into this height.
     return alt.LayerChart(layer=[bars, whiskers], height=100 + 42 * len(order))
 
 
-def outcome_figure(p: Paired, scenario_title: str) -> Figure:
-    scen, base = summary.outcome_shares(p.scenario), summary.outcome_shares(p.baseline)
-    shown = [o for o in OUTCOMES if scen[o].share > 0 or base[o].share > 0]
-    rows = [r for o in shown for r in _share_rows(o, scen, base, LABELS[o])]
+def outcome_figure(scen: Side, base: Side, scenario_title: str) -> Figure:
+    shown = [o for o in OUTCOMES if scen.outcomes[o].share > 0 or base.outcomes[o].share > 0]
+    rows = [r for o in shown for r in _share_rows(o, scen.outcomes, base.outcomes, LABELS[o])]
     chart = grouped_bars(rows, [LABELS[o] for o in shown], "Share of histories")
+    top = max(OUTCOMES, key=lambda o: scen.outcomes[o].share)
+    moved = max(OUTCOMES, key=lambda o: abs(scen.outcomes[o].share - base.outcomes[o].share))
+    change = scen.outcomes[moved].share - base.outcomes[moved].share
+    caption = (
+        f"Most histories end in {LABELS[top]}: {pct(scen.outcomes[top].share)} here, "
+        f"{pct(base.outcomes[top].share)} in the baseline"
+    )
+    if moved != top and abs(change) >= 0.0005:
+        caption += (
+            f"; the biggest change is {LABELS[moved]}, {pct(scen.outcomes[moved].share)} vs "
+            f"{pct(base.outcomes[moved].share)}"
+        )
     parts = [
-        f"{LABELS[o]}: {pct(scen[o].share)} in this scenario, {pct(base[o].share)} in the baseline"
+        f"{LABELS[o]}: {pct(scen.outcomes[o].share)} in this scenario (95% interval "
+        f"{pct(scen.outcomes[o].lo)}–{pct(scen.outcomes[o].hi)}), "
+        f"{pct(base.outcomes[o].share)} in the baseline"
         for o in shown
     ]
     absent = [LABELS[o] for o in OUTCOMES if o not in shown]
-    text = (
-        f"Outcome shares over {p.scenario.runs:,} histories ({scenario_title} beside the "
-        "baseline, bars with 95% intervals). " + "; ".join(parts) + "."
+    detail = (
+        f"Outcome shares over {scen.runs:,} histories ({scenario_title} beside the baseline). "
+        + "; ".join(parts)
+        + "."
     )
     if absent:
-        text += " Never happened in either: " + ", ".join(absent) + "."
-    return Figure(chart, text)
+        detail += " Never happened in either: " + ", ".join(absent) + "."
+    return Figure(spec_of(chart, "outcomes"), caption + ".", detail)
 
 
-def _fan_frame(r: Results) -> pd.DataFrame:
-    fan = summary.escalation_fan(r)
+def _fan_frame(fan: npt.NDArray[np.float64]) -> pd.DataFrame:
     dates = summary.step_dates()
     frame = pd.DataFrame({"date": pd.to_datetime(dates)})
     for i, q in enumerate(summary.FAN_PERCENTILES):
@@ -149,11 +259,17 @@ def markers_frame() -> pd.DataFrame:
     )
 
 
-def markers_text() -> str:
+def markers_text(times: bool = True) -> str:
+    """The dated markers in words: '1 = Kennedy's speech, DEFCON 3, 22 Oct 19:00 [OH]; …'
+    (without the hour if not `times`, for the short legend under the charts)."""
+
+    def when_text(when: dt.datetime) -> str:
+        return calendar.fmt(when) if times else f"{when.day} {when:%b}"
+
     return (
         "Dated markers (Washington time): "
         + "; ".join(
-            f"{i + 1} = {name}, {calendar.fmt(when)} [{key}]"
+            f"{i + 1} = {name}, {when_text(when)} [{key}]"
             for i, (when, name, key) in enumerate(calendar.MARKERS)
         )
         + "."
@@ -166,12 +282,12 @@ def rung_lines(rung: int) -> list[str]:
     return [head + ",", tail] if tail else [head]
 
 
-def fan_end(p: Paired) -> dt.datetime:
+def fan_end(*sides: Side) -> dt.datetime:
     """Where the fan charts stop: two days after both fans stop changing (at least 1 Nov), so a
     phone's narrow chart spends its width on the days that matter."""
     last = 0
-    for r in (p.scenario, p.baseline):
-        fan = summary.escalation_fan(r)
+    for side in sides:
+        fan = side.fan
         changes = np.nonzero(np.any(fan[:, 1:] != fan[:, :-1], axis=0))[0]
         if changes.size:
             last = max(last, int(changes[-1]) + 1)
@@ -179,9 +295,9 @@ def fan_end(p: Paired) -> dt.datetime:
     return min(max(end, dt.datetime(1962, 11, 1)), calendar.END)
 
 
-def fan_figure(r: Results, title: str, colour: str, end: dt.datetime | None = None) -> Figure:
+def fan_figure(side: Side, title: str, colour: str, end: dt.datetime | None = None) -> Figure:
     """Median escalation rung by date with 50% and 90% bands, and the historical markers."""
-    frame = _fan_frame(r)
+    frame = _fan_frame(side.fan)
     if end is not None:
         frame = frame[frame["date"] <= pd.Timestamp(end)]
     names = json.dumps([rung_lines(i) for i in range(len(LADDER))])
@@ -226,108 +342,122 @@ def fan_figure(r: Results, title: str, colour: str, end: dt.datetime | None = No
         .encode(x="date:T", y=alt.Y("top:Q", scale=scale, axis=y_axis), text="number:N")
     )
     chart = alt.LayerChart(layer=[band90, band50, median, rules, labels], title=title, height=340)
-    return Figure(chart, fan_text(r, title))
+    caption, detail = fan_text(side, title)
+    return Figure(spec_of(chart, "fan"), caption, detail)
 
 
-def fan_text(r: Results, title: str) -> str:
-    fan = summary.escalation_fan(r)
-    peaks = summary.peak_distribution(r)
+def fan_text(side: Side, title: str) -> tuple[str, str]:
+    """(caption, detail) of a fan chart."""
+    fan, peaks = side.fan, side.peaks
     clash_or_worse = sum(share for rung, share in peaks.items() if LADDER.index(rung) >= 3)
+    highest = int(fan[2].max())
+    caption = (
+        f"{title}: the median history climbs to '{rung_label(highest)}'; "
+        f"{pct(clash_or_worse)} of histories reach an armed clash or worse, "
+        f"{pct(peaks[LADDER[-1]])} nuclear use."
+    )
     parts = []
     for i, (when, _name, _key) in enumerate(calendar.MARKERS):
         step = min(max(calendar.step_of(when), 0), fan.shape[1] - 1)
         low, mid, high = (rung_label(int(fan[q, step])) for q in (0, 2, 4))
         spread = "" if low == high else f" (90% of histories from '{low}' to '{high}')"
         parts.append(f"at marker {i + 1}, {calendar.fmt(when)}, the median is '{mid}'{spread}")
-    return (
-        f"{title}, escalation by date: "
-        + "; ".join(parts)
-        + f". {pct(clash_or_worse)} of histories reach an armed clash or worse at some point; "
-        f"{pct(peaks[LADDER[-1]])} reach nuclear use."
-    )
+    detail = f"{title}, escalation by date: " + "; ".join(parts) + "."
+    return caption, detail
 
 
-def _day_shares(r: Results) -> np.ndarray:
-    counts = summary.resolution_days(r)
-    total = np.sum([counts[o] for o in OUTCOMES], axis=0)
-    return np.asarray(total, dtype=float) / max(r.runs, 1)
-
-
-def resolution_figure(p: Paired) -> Figure:
+def resolution_figure(scen: Side, base: Side) -> Figure:
     """Share of histories resolved on each day, scenario and baseline side by side."""
-    shares = {SCENARIO: _day_shares(p.scenario), BASELINE: _day_shares(p.baseline)}
+    shares = {SCENARIO: scen.day_shares, BASELINE: base.day_shares}
     days = len(shares[SCENARIO])
     busy = [d for d in range(days) if shares[SCENARIO][d] > 0 or shares[BASELINE][d] > 0]
     first, last = (max(busy[0] - 1, 0), min(busy[-1] + 1, days - 1)) if busy else (0, days - 1)
-    rows = []
-    for offset, run in ((0.1, SCENARIO), (0.5, BASELINE)):
-        for d in range(first, last + 1):
-            start = dt.datetime.combine(summary.day_date(d), dt.time())
-            rows.append(
-                {
-                    "start": start + dt.timedelta(days=offset),
-                    "end": start + dt.timedelta(days=offset + 0.4),
-                    "day": f"{summary.day_date(d):%d %b}",
-                    "run": run,
-                    "share": float(shares[run][d]),
-                }
-            )
-    data = pd.DataFrame(rows)
+    order = [day_text(d) for d in range(first, last + 1)]
+    rows = [
+        {"day": order[d - first], "run": run, "share": float(shares[run][d])}
+        for run in RUN_ORDER
+        for d in range(first, last + 1)
+    ]
     chart = (
-        alt.Chart(data)
-        .mark_rect()
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
         .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelOverlap=True)),
-            x2="end:T",
-            y=alt.Y("share:Q", title="Share of histories", axis=alt.Axis(format="%")),
-            y2=alt.datum(0),
-            color=alt.Color(
-                "run:N",
-                scale=RUN_SCALE,
-                legend=alt.Legend(orient="top", title=None, direction="horizontal"),
+            # One band per calendar day (an ordinal axis: each day labelled once), the two runs
+            # side by side in it. On a phone every other label is dropped rather than overlapped.
+            x=alt.X(
+                "day:O",
+                sort=order,
+                title="Day the crisis ends (Washington date)",
+                axis=alt.Axis(labelAngle=0, labelOverlap="parity", labelPadding=4),
             ),
+            xOffset=alt.XOffset("run:N", sort=RUN_ORDER),
+            y=alt.Y(
+                "share:Q",
+                title="Share of histories",
+                axis=alt.Axis(format="%", tickCount=5, titlePadding=8),
+            ),
+            color=alt.Color("run:N", scale=RUN_SCALE, legend=LEGEND),
             tooltip=[
                 alt.Tooltip("day:N", title="Day (Washington)"),
                 alt.Tooltip("run:N", title="Run"),
                 alt.Tooltip("share:Q", format=".1%", title="Resolved that day"),
             ],
         )
-        .properties(height=280)
+        .properties(height=300)
     )
-    return Figure(chart, resolution_text(p, shares))
+    caption, detail = resolution_text(scen, base, first, last)
+    return Figure(spec_of(chart, "resolution"), caption, detail)
 
 
-def resolution_text(p: Paired, shares: Mapping[str, np.ndarray]) -> str:
-    parts = []
-    for run, r in ((SCENARIO, p.scenario), (BASELINE, p.baseline)):
-        s = shares[run]
+def resolution_text(scen: Side, base: Side, first: int, last: int) -> tuple[str, str]:
+    """(caption, detail) of the resolution chart."""
+    short, parts = [], []
+    for run, side in ((SCENARIO, scen), (BASELINE, base)):
+        s = side.day_shares
         resolved = float(s.sum())
         if resolved == 0:
+            short.append(f"{run.lower()}: none ends before 20 Nov")
             parts.append(f"{run}: no history is resolved before 20 Nov")
             continue
         peak = int(np.argmax(s))
-        median = summary.median_resolution(r)
+        busiest = f"{day_text(peak)} ({pct(float(s[peak]))} of histories)"
+        short.append(f"{run.lower()}: most often on {busiest}")
+        median = side.median_settlement
         med = f"; median negotiated settlement {calendar.fmt(median)}" if median else ""
-        parts.append(
-            f"{run}: {pct(resolved)} of histories end before 20 Nov, most often on "
-            f"{summary.day_date(peak):%d %b} ({pct(float(s[peak]))} of all histories){med}"
-        )
-    return "When histories end (Washington dates). " + "; ".join(parts) + "."
+        parts.append(f"{run}: {pct(resolved)} of histories end before 20 Nov{med}")
+    per_day = "; ".join(
+        f"{day_text(d)}: {pct(float(scen.day_shares[d]))} vs "
+        f"{pct(float(base.day_shares[d]))}"
+        for d in range(first, last + 1)
+    )
+    caption = "The crisis ends, " + "; ".join(short) + " (Washington dates)."
+    detail = (
+        "When histories end (Washington dates). "
+        + "; ".join(parts)
+        + f". Share of all histories ending each day, this scenario vs baseline: {per_day}."
+    )
+    return caption, detail
 
 
-def concession_figure(p: Paired) -> Figure:
-    scen, base = summary.concession_shares(p.scenario), summary.concession_shares(p.baseline)
-    shown = [c for c in CONCESSIONS if scen[c].share > 0 or base[c].share > 0] or list(CONCESSIONS)
-    rows = [r for c in shown for r in _share_rows(c, scen, base, concession_label(c))]
+def concession_figure(scen: Side, base: Side) -> Figure:
+    s, b = scen.concessions, base.concessions
+    shown = [c for c in CONCESSIONS if s[c].share > 0 or b[c].share > 0] or list(CONCESSIONS)
+    rows = [r for c in shown for r in _share_rows(c, s, b, concession_label(c))]
     chart = grouped_bars(rows, [concession_label(c) for c in shown], "Share of deals")
-    deals_s = int((p.scenario.outcome == OUTCOMES.index("negotiated_withdrawal")).sum())
-    deals_b = int((p.baseline.outcome == OUTCOMES.index("negotiated_withdrawal")).sum())
-    parts = [f"{concession_label(c)}: {pct(scen[c].share)} vs {pct(base[c].share)}" for c in shown]
-    text = (
-        f"What the deals contained, among negotiated withdrawals ({deals_s:,} deals in this "
-        f"scenario, {deals_b:,} in the baseline), scenario vs baseline: " + "; ".join(parts) + "."
+    moved = max(shown, key=lambda c: abs(s[c].share - b[c].share))
+    caption = (
+        f"{scen.deals:,} deals in this scenario, {base.deals:,} in the baseline; the biggest "
+        f"difference: {concession_label(moved)}, in {pct(s[moved].share)} vs "
+        f"{pct(b[moved].share)} of deals."
+    )
+    parts = [f"{concession_label(c)}: {pct(s[c].share)} vs {pct(b[c].share)}" for c in shown]
+    detail = (
+        f"What the deals contained, among negotiated withdrawals ({scen.deals:,} deals in this "
+        f"scenario, {base.deals:,} in the baseline), scenario vs baseline: "
+        + "; ".join(parts)
+        + "."
     )
     never = [concession_label(c) for c in CONCESSIONS if c not in shown]
     if never:
-        text += " Never part of a deal: " + ", ".join(never) + "."
-    return Figure(chart, text)
+        detail += " Never part of a deal: " + ", ".join(never) + "."
+    return Figure(spec_of(chart, "concessions"), caption, detail)

@@ -7,7 +7,8 @@ page, and written back to the URL on every rerun, so a copied link reproduces th
 
 The ensemble runs are pure functions of (parameters, seed, runs) and are cached with
 `st.cache_data`: the scenario and its baseline are cached separately, so moving a slider recomputes
-only the scenario run.
+only the scenario run. What the charts draw from one run (`charts.Side`) and the chart of one run
+(the escalation fan) are cached the same way, so a slider move rebuilds only the scenario's side.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from sim.scenario import (
     parse_scenario,
     scenario_ids,
 )
+from ui.components import charts
 
 log = logging.getLogger(__name__)
 
@@ -494,6 +496,30 @@ def paired(settings: Settings) -> Paired:
     if settings.params == base.params:
         return Paired(base, base)
     return Paired(run(settings.params, settings.seed, settings.runs), base)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _side(key: str, seed: int, runs: int) -> charts.Side:
+    return charts.side_of(_run(key, seed, runs))
+
+
+def side(params: Params, seed: int, runs: int) -> charts.Side:
+    """What the charts need from the run (params, seed, runs); cached like the run itself, so the
+    baseline's is computed once per (baseline parameters, seed, runs)."""
+    return _side(params_key(params), seed, runs)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _fan(key: str, seed: int, runs: int, title: str, colour: str, end: str) -> charts.Figure:
+    return charts.fan_figure(_side(key, seed, runs), title, colour, dt.datetime.fromisoformat(end))
+
+
+def fan(
+    params: Params, seed: int, runs: int, title: str, colour: str, end: dt.datetime
+) -> charts.Figure:
+    """The escalation fan chart of one run (spec and text), cached: the baseline's is not
+    rebuilt while a slider moves the scenario."""
+    return _fan(params_key(params), seed, runs, title, colour, end.isoformat())
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)

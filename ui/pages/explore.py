@@ -12,7 +12,7 @@ from sim import sources, summary
 from sim.ensemble import Paired
 from sim.outcomes import DESCRIPTIONS, LABELS, OUTCOMES, WAR_OUTCOMES
 from sim.params import SPECS
-from sim.scenario import ScenarioError
+from sim.scenario import MAX_BYTES, ScenarioError
 from ui.components import charts, controls, export, state
 
 #: Outcomes always shown as headline cards, whatever their share.
@@ -33,9 +33,18 @@ def with_labels(text: str) -> str:
     return _MENTION.sub(label, text.replace("$", r"\$"))
 
 
+def presenting() -> bool:
+    return bool(st.session_state.get("presentation"))
+
+
+def question(settings: state.Settings) -> None:
+    # Keyed so that presentation mode can set the question in smaller type (st-key-question).
+    with st.container(key="question"):
+        st.header(settings.scenario.question, anchor=False)
+
+
 def scenario_intro(settings: state.Settings) -> None:
     s = settings.scenario
-    st.header(s.question, anchor=False)
     if settings.params is not None:
         changed = settings.params.differences(s.params())
         if changed:
@@ -92,8 +101,9 @@ def headline(p: Paired) -> None:
         if o in ALWAYS or scen[o].share >= HEADLINE_MIN or base[o].share >= HEADLINE_MIN
     ]
     influence = summary.influence(p)
-    # Two cards side by side on a phone; wider cards for the projector's larger type.
-    width = 250 if st.session_state.get("presentation") else 158
+    # Two cards side by side on a phone; in presentation mode (larger type) four to a row on a
+    # 1280 px projector.
+    width = 200 if presenting() else 158
     with st.container(horizontal=True, gap="small"):
         for o in shown:
             text, arrow = delta_text(diff[o].share)
@@ -134,46 +144,67 @@ def what_changed(p: Paired, settings: state.Settings) -> None:
     st.write(summary.what_changed(p, f"'{settings.scenario.title}'", "the baseline"))
 
 
+def chart(figure: charts.Figure, description: str) -> None:
+    """The chart (larger type in presentation mode) and its one-sentence caption."""
+    spec = charts.for_projector(figure.spec) if presenting() else figure.spec
+    st.vega_lite_chart(spec, width="stretch", alt=description)
+    st.caption(figure.caption)
+
+
+def in_words(*figures: charts.Figure, extra: str = "") -> None:
+    """The charts' numbers in full, collapsed (still in the page for screen readers)."""
+    with st.expander("Chart in words"):
+        for text in [f.detail for f in figures] + ([extra] if extra else []):
+            st.markdown(text.replace("$", r"\$"))
+
+
 def show(figure: charts.Figure, description: str) -> None:
-    st.altair_chart(figure.chart, width="stretch", alt=description)
-    st.caption(figure.summary)
+    chart(figure, description)
+    in_words(figure)
 
 
 def results(p: Paired, settings: state.Settings) -> None:
-    title = settings.scenario.title
+    assert settings.params is not None
+    title, seed, runs = settings.scenario.title, settings.seed, settings.runs
+    base_params = settings.baseline.params()
+    # Each side's chart data is cached by (parameters, seed, runs): a slider move computes only
+    # the scenario's; the baseline's side and fan chart come from the cache.
+    scen = state.side(settings.params, seed, runs)
+    base = state.side(base_params, seed, runs)
     st.subheader("Outcomes", anchor=False)
     show(
-        charts.outcome_figure(p, title),
+        charts.outcome_figure(scen, base, title),
         "Bar chart: share of histories ending in each outcome, this scenario beside the baseline.",
     )
 
     st.subheader("Escalation over time", anchor=False)
-    end = charts.fan_end(p)
+    end = charts.fan_end(scen, base)
+    fans = (
+        state.fan(
+            settings.params, seed, runs, f"This scenario: {title}", charts.SCENARIO_COLOUR, end
+        ),
+        state.fan(base_params, seed, runs, "Baseline", charts.BASELINE_COLOUR, end),
+    )
     left, right = st.columns(2)
     with left:
-        show(
-            charts.fan_figure(p.scenario, f"This scenario: {title}", charts.SCENARIO_COLOUR, end),
-            "Fan chart of escalation by date in this scenario.",
-        )
+        chart(fans[0], "Fan chart of escalation by date in this scenario.")
     with right:
-        show(
-            charts.fan_figure(p.baseline, "Baseline", charts.BASELINE_COLOUR, end),
-            "Fan chart of escalation by date in the baseline.",
-        )
+        chart(fans[1], "Fan chart of escalation by date in the baseline.")
     st.caption(
-        "Line: the median history's rung on the escalation ladder; dark band: the middle 50% of "
-        "histories; light band: the middle 90%. " + charts.markers_text()
+        "Line: the median history's rung on the escalation ladder; bands: the middle 50% and "
+        "90% of histories. " + charts.markers_text(times=False)
     )
+    in_words(*fans, extra=charts.markers_text())
 
     st.subheader("When the crisis ends", anchor=False)
     show(
-        charts.resolution_figure(p),
+        charts.resolution_figure(scen, base),
         "Bar chart: share of histories resolved on each day, scenario beside baseline.",
     )
 
     st.subheader("What the deals contained", anchor=False)
     show(
-        charts.concession_figure(p),
+        charts.concession_figure(scen, base),
         "Bar chart: share of negotiated deals that included each concession.",
     )
 
@@ -186,15 +217,15 @@ def results(p: Paired, settings: state.Settings) -> None:
         "history** to read a pair side by side."
     )
     with st.expander("Numbers behind the charts"):
-        scen, base = summary.outcome_shares(p.scenario), summary.outcome_shares(p.baseline)
+        s, b = scen.outcomes, base.outcomes
         diff = summary.paired_difference(p)
         st.dataframe(
             pd.DataFrame(
                 {
                     "Outcome": [LABELS[o] for o in OUTCOMES],
-                    "This scenario": [f"{scen[o].share:.1%}" for o in OUTCOMES],
-                    "95% interval": [f"{scen[o].lo:.1%}–{scen[o].hi:.1%}" for o in OUTCOMES],
-                    "Baseline": [f"{base[o].share:.1%}" for o in OUTCOMES],
+                    "This scenario": [f"{s[o].share:.1%}" for o in OUTCOMES],
+                    "95% interval": [f"{s[o].lo:.1%}–{s[o].hi:.1%}" for o in OUTCOMES],
+                    "Baseline": [f"{b[o].share:.1%}" for o in OUTCOMES],
                     "Difference": [summary.points(diff[o].share) for o in OUTCOMES],
                     "Difference, 95% interval": [
                         f"{summary.points(diff[o].lo)} to {summary.points(diff[o].hi)}"
@@ -251,15 +282,20 @@ def share_section(settings: state.Settings, query: dict[str, str], p: Paired | N
                     "FILE`, run it with the command line, or upload it here later.",
                     width="stretch",
                 )
-    st.file_uploader(
-        "Upload a scenario (TOML)",
-        type=["toml"],
-        key=state.K_UPLOAD,
-        on_change=state.on_upload,
-        max_upload_size=1,
-        help="A scenario file like those in scenarios/ (at most 64 KB). It becomes the active "
-        "scenario in this browser session only; nothing is saved on the server.",
-    )
+    limit = f"{MAX_BYTES // 1024} KB"
+    # Keyed so the app's CSS can hide Streamlit's own size note ("1MB per file": its smallest
+    # setting), which is not the real limit.
+    with st.container(key="upload"):
+        st.file_uploader(
+            f"Upload a scenario (TOML file, at most {limit})",
+            type=["toml"],
+            key=state.K_UPLOAD,
+            on_change=state.on_upload,
+            max_upload_size=1,
+            help=f"A scenario file like those in scenarios/ (at most {limit}). It becomes the "
+            "active scenario in this browser session only; nothing is saved on the server.",
+        )
+        st.caption(f"One .toml file, at most {limit} ({MAX_BYTES:,} bytes).")
     message = st.session_state.get(state.K_UPLOAD_MESSAGE)
     if message:
         kind, text = message
@@ -270,14 +306,18 @@ def main() -> None:
     # Widget values are in the session before the widgets are drawn, so the settings can be read
     # first (and an unavailable scenario replaced before its selectbox exists).
     settings = state.current()
-    st.caption("cuba62 · the Cuban missile crisis, October 1962, played thousands of times")
+    if not presenting():
+        st.caption("cuba62 · the Cuban missile crisis, October 1962, played thousands of times")
     controls.scenario_picker()
     with st.sidebar:
         controls.run_controls()
         controls.parameter_controls(settings.scenario.params())
     query = state.sync_url(settings)
     state.show_notices()
-    scenario_intro(settings)
+    question(settings)
+    # On a projector the numbers come first (above the fold at 1280x720), the notes after them.
+    if not presenting():
+        scenario_intro(settings)
     p: Paired | None = None
     if settings.params is None:
         st.error(
@@ -288,6 +328,9 @@ def main() -> None:
         with st.spinner(f"Playing the crisis {settings.runs:,} times…"):
             p = state.paired(settings)
         headline(p)
+    if presenting():
+        scenario_intro(settings)
+    if p is not None:
         what_changed(p, settings)
         results(p, settings)
     share_section(settings, query, p)

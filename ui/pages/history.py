@@ -1,7 +1,9 @@
-"""One history: the same history number in the scenario and in its baseline, side by side.
+"""One history: the same history number in the scenario and in its baseline, side by side or
+interleaved by date.
 
 Both run on the same random draws (same seed, same history number), so where they part is the
-effect of the changed settings. Every line is dated in Washington and London time.
+effect of the changed settings. Every line is dated in Washington and London time, and each choice
+comes with its reasons: the named utility components that pushed hardest for or against it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,37 @@ from sim.outcomes import LABELS, OUTCOMES
 from ui.components import state
 
 K_FIND = "w.find_outcome"
+K_VIEW = "w.history_view"
 ACTOR = history.ACTOR_LABEL
+SIDE_BY_SIDE = "Side by side"
+INTERLEAVED = "Interleaved by date"
+SCENARIO, BASELINE, BOTH = "This scenario", "Baseline", "Both"
+#: Markdown badges that tag each line in the interleaved view (the words carry the meaning; the
+#: colours match the charts: blue scenario, orange baseline).
+TAG = {
+    SCENARIO: ":blue-badge[This scenario]",
+    BASELINE: ":orange-badge[Baseline]",
+    BOTH: ":gray-badge[Both]",
+}
+
+#: Plain phrases for the agents' utility components (sim/agents: us.py, uk.py, ussr.py). The
+#: British components are named "cabinet: …" / "foreign office: …" and are read by `reason_name`.
+REASON_PHRASES = {
+    "hawks_vs_doves": "hawks vs doves",
+    "missiles_becoming_operational": "the missiles becoming operational",
+    "risk_of_war": "the risk of war",
+    "face": "saving face",
+    "allies": "the allies' reaction",
+    "british_advice": "British advice",
+    "domestic_politics": "domestic politics",
+    "answers_moscow": "answering Moscow",
+    "quarantine_pressure": "the pressure of the quarantine",
+    "what_the_deal_gives": "what the deal gives",
+    "keep_building_the_sites": "finishing the missile sites",
+    "berlin": "Berlin",
+}
+#: Who inside a government a component speaks for ("foreign office: the UN route").
+FACTIONS = {"cabinet": "Cabinet", "foreign office": "Foreign Office"}
 
 
 def _clamp_index(runs: int) -> int:
@@ -73,27 +105,112 @@ def pickers(results: Results, runs: int) -> None:
             )
 
 
-def line_markdown(line: history.Line) -> str:
+def reason_name(component: str) -> str:
+    """'foreign office: realism about influence' -> 'Foreign Office — realism about influence';
+    'risk_of_war' -> 'the risk of war' (unknown names: underscores become spaces)."""
+    if component in REASON_PHRASES:
+        return REASON_PHRASES[component]
+    group, sep, rest = component.partition(": ")
+    if sep:
+        return f"{FACTIONS.get(group, group.capitalize())} — {rest.replace('_', ' ')}"
+    return component.replace("_", " ")
+
+
+def signed(value: float) -> str:
+    """'+0.80' / '−0.27', with a true minus sign."""
+    return f"{'−' if value < 0 else '+'}{abs(value):.2f}"
+
+
+def why_text(line: history.Line) -> str:
+    """'Why: Foreign Office — realism about influence (against, −0.27); … Chance of this
+    choice: 45%.' Empty when the line has no reasons."""
+    parts = [
+        f"{reason_name(name)} ({'for' if value > 0 else 'against'}, {signed(value)})"
+        for name, value in line.why
+    ]
+    text = "Why: " + "; ".join(parts) + "." if parts else ""
+    if line.chance is not None:
+        chance = "under 1%" if line.chance < 0.01 else f"{line.chance:.0%}"
+        text = (text + " " if text else "") + f"Chance of this choice: {chance}."
+    return text
+
+
+def line_markdown(line: history.Line, tag: str | None = None) -> str:
     head = f"**{line.washington}** Washington · {line.london} London — **{ACTOR[line.actor]}**"
+    if tag is not None:
+        head = f"{TAG[tag]} {head}"
     return f"{head}: {line.text}".replace("$", r"\$")
+
+
+def show_line(line: history.Line, tag: str | None = None, why: str | None = None) -> None:
+    """One dated line: incidents highlighted, choices with their reasons underneath."""
+    text = line_markdown(line, tag)
+    if line.kind == "incident":
+        st.warning(f"⚠ **Incident.** {text}")
+        return
+    st.markdown(text)
+    why = why_text(line) if why is None else why
+    if why:
+        st.caption(why)
+
+
+def ending(h: history.History) -> str:
+    end = f", {calendar.fmt_step(h.resolved_step)}" if h.resolved_step >= 0 else " (20 Nov horizon)"
+    return f"**{h.outcome_label}**{end}"
 
 
 def timeline(h: history.History, heading: str, diverge: int | None) -> None:
     st.subheader(heading, anchor=False)
-    end = f", {calendar.fmt_step(h.resolved_step)}" if h.resolved_step >= 0 else " (20 Nov horizon)"
-    st.markdown(f"Ended in **{h.outcome_label}**{end}.")
+    st.markdown(f"Ended in {ending(h)}.")
     marked = diverge is None
     for line in h.lines():
         if not marked and diverge is not None and line.step >= diverge:
             divergence_marker(diverge)
             marked = True
-        text = line_markdown(line)
-        if line.kind == "incident":
-            st.warning(f"⚠ **Incident.** {text}")
-        else:
-            st.markdown(text)
-            if line.reasons:
-                st.caption(f"Why: {line.reasons}")
+        show_line(line)
+    if not marked and diverge is not None:
+        divergence_marker(diverge)
+
+
+def interleave(
+    scen: list[history.Line], base: list[history.Line], diverge: int | None
+) -> list[tuple[str, history.Line, history.Line | None]]:
+    """One list in date order of (tag, line, its baseline twin or None).
+
+    Before the divergence the two histories make the same choices, so each pair is shown once as
+    'Both' (with the baseline's line as twin when only the reasons differ). From the divergence
+    on, each history's lines are tagged with their own side, scenario first within a step."""
+    # Histories that never diverge are the same throughout: every line is 'Both'.
+    limit = diverge if diverge is not None else calendar.N_STEPS
+    early_s = [line for line in scen if line.step < limit]
+    early_b = [line for line in base if line.step < limit]
+    out: list[tuple[str, history.Line, history.Line | None]] = []
+    for a, b in zip(early_s, early_b, strict=False):
+        out.append((BOTH, a, None if a == b else b))
+    # Defensive: an unmatched early line (should not happen) keeps its own side's tag.
+    out += [(SCENARIO, a, None) for a in early_s[len(early_b) :]]
+    out += [(BASELINE, b, None) for b in early_b[len(early_s) :]]
+    late = [(SCENARIO, a, None) for a in scen if a.step >= limit]
+    late += [(BASELINE, b, None) for b in base if b.step >= limit]
+    late.sort(key=lambda item: item[1].step)  # stable: the scenario's line first within a step
+    return out + late
+
+
+def interleaved(scen: history.History, base: history.History, diverge: int | None) -> None:
+    st.subheader("Both histories, by date", anchor=False)
+    st.markdown(
+        f"{TAG[SCENARIO]} ended in {ending(scen)}.  \n{TAG[BASELINE]} ended in {ending(base)}."
+    )
+    marked = diverge is None
+    for tag, line, twin in interleave(scen.lines(), base.lines(), diverge):
+        if not marked and diverge is not None and line.step >= diverge:
+            divergence_marker(diverge)
+            marked = True
+        why = None
+        if twin is not None:  # same choice, different reasons
+            mine, theirs = why_text(line), why_text(twin)
+            why = f"This scenario — {mine}  \nBaseline — {theirs}" if mine != theirs else mine
+        show_line(line, tag, why)
     if not marked and diverge is not None:
         divergence_marker(diverge)
 
@@ -134,11 +251,22 @@ def main() -> None:
             f"**{base.outcome_label}** in the baseline; they diverge at "
             f"{calendar.fmt_step(diverge)}."
         )
-    left, right = st.columns(2)
-    with left:
-        timeline(scen, "This scenario", diverge)
-    with right:
-        timeline(base, "Baseline", diverge)
+    view = st.radio(
+        "Show the two histories",
+        [SIDE_BY_SIDE, INTERLEAVED],
+        horizontal=True,
+        key=K_VIEW,
+        help="Side by side: two columns (they stack on a phone). Interleaved by date: one list, "
+        "each line tagged 'This scenario', 'Baseline' or 'Both' (the same in both histories).",
+    )
+    if view == INTERLEAVED:
+        interleaved(scen, base, diverge)
+    else:
+        left, right = st.columns(2)
+        with left:
+            timeline(scen, "This scenario", diverge)
+        with right:
+            timeline(base, "Baseline", diverge)
     st.subheader("Share this history", anchor=False)
     st.code(state.share_link(query), language=None, wrap_lines=True)
 

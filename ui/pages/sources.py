@@ -1,16 +1,21 @@
 """Sources & model: what the model cannot tell you, every parameter with its source, the hazard
-presets, the full references, and the model description (docs/MODEL.md)."""
+presets, the full references, and the model description (docs/MODEL.md).
+
+Parameters are shown as one small card each, grouped by actor (two columns on a wide screen, one
+on a phone), so nothing needs sideways scrolling; the same table is also offered whole, for
+sorting and copying."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from sim import sources
-from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, ParamSpec, format_value
+from sim import calendar, sources
+from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, ParamSpec, Value
 from ui.components import controls, state
 
 MODEL_MD = Path(__file__).resolve().parents[2] / "docs" / "MODEL.md"
@@ -57,14 +62,73 @@ def section(markdown: str, title: str) -> str | None:
     return None
 
 
+FACTS_NOTE = (
+    "Source keys (such as OH, UPI93 or S:46) refer to the project's fact base: FACTS.md, a sourced "
+    "list of facts about Britain and the crisis, in seven sections (§1–§7); \"FACTS §7\" means "
+    "its section 7."
+)
+SEED_NOTE = (
+    "**S:n** — line n of a machine summary of Rawnsley (1995), used only where checked against "
+    "the fact base (lines the fact base lists as fabricated, in its §5, are never cited)."
+)
+
+
 def value_range(spec: ParamSpec) -> str:
     if spec.kind == "float":
         return f"{spec.minimum:g} to {spec.maximum:g}"
     if spec.kind == "choice":
-        return ", ".join(spec.choices)
+        return ", ".join(controls.choice_label(c) for c in spec.choices)
     if spec.kind == "bool":
-        return "true / false"
+        return "yes / no"
     return f"16 Oct – 20 Nov, {spec.timezone} time"
+
+
+def preset_name(value: object) -> str | None:
+    """'Ellsberg' when `value` is a hazard preset's per-day value, else None."""
+    chosen = state.preset_for(value)
+    if chosen not in HAZARD_PRESETS:
+        return None
+    return HAZARD_PRESETS[chosen].label.split(":")[0].split(" (")[0]
+
+
+def default_text(spec: ParamSpec, value: Value | None = None) -> str:
+    """A default as a reader wants it: '0.35', '27 Oct 18:00 London', 'yes', and for the hazard
+    '0.017 per day (Ellsberg preset)'."""
+    value = spec.default if value is None else value
+    if spec.kind == "float" and isinstance(value, float):
+        if spec.name == state.HAZARD:
+            preset = preset_name(value)
+            return f"{value:.3f} per day" + (f" ({preset} preset)" if preset else "")
+        return f"{value:.3g}"
+    if spec.kind == "datetime":
+        assert isinstance(value, dt.datetime)
+        return f"{calendar.fmt(value)} {spec.timezone}"
+    return controls.describe_value(spec, value)
+
+
+def parameter_card(spec: ParamSpec) -> None:
+    facts = f"Default **{default_text(spec)}** · range {value_range(spec)}"
+    if spec.unit:
+        facts += f" ({spec.unit})"
+    with st.container(border=True):
+        text = f"**{spec.label}** · `{spec.name}`  \n{facts}  \n{spec.meaning}"
+        st.markdown(text.replace("$", r"\$"))
+        st.caption(f"Source: {spec.source}".replace("$", r"\$"))
+
+
+def parameter_cards() -> None:
+    """One card per parameter, in a tab per actor (every tab's cards are in the page, for search
+    and screen readers); two columns that stack on a phone."""
+    actors = [(a, [s for s in SCHEMA if s.actor == a]) for a in ACTOR_NAMES]
+    actors = [(a, specs) for a, specs in actors if specs]
+    tabs = st.tabs([f"{ACTOR_NAMES[a]} ({len(specs)})" for a, specs in actors])
+    for tab, (_actor, specs) in zip(tabs, actors, strict=True):
+        with tab:
+            # Row by row, so that on a phone (where columns stack) the cards keep schema order.
+            for row in range(0, len(specs), 2):
+                for column, spec in zip(st.columns(2), specs[row : row + 2], strict=False):
+                    with column:
+                        parameter_card(spec)
 
 
 def parameter_table() -> pd.DataFrame:
@@ -72,7 +136,7 @@ def parameter_table() -> pd.DataFrame:
         {
             "Name": [s.name for s in SCHEMA],
             "Label": [s.label for s in SCHEMA],
-            "Default": [format_value(s.default) for s in SCHEMA],
+            "Default": [default_text(s) for s in SCHEMA],
             "Range": [value_range(s) for s in SCHEMA],
             "Unit": [s.unit for s in SCHEMA],
             "Actor": [ACTOR_NAMES[s.actor] for s in SCHEMA],
@@ -80,6 +144,43 @@ def parameter_table() -> pd.DataFrame:
             "Meaning": [s.meaning for s in SCHEMA],
         }
     )
+
+
+#: Column widths of the whole table (px): the long text columns get the room.
+TABLE_COLUMNS = {
+    "Name": st.column_config.TextColumn(width=200),
+    "Label": st.column_config.TextColumn(width=200),
+    "Default": st.column_config.TextColumn(width=150),
+    "Range": st.column_config.TextColumn(width=150),
+    "Unit": st.column_config.TextColumn(width=150),
+    "Actor": st.column_config.TextColumn(width=110),
+    "Source": st.column_config.TextColumn(width=360),
+    "Meaning": st.column_config.TextColumn(width=480),
+}
+
+
+def reference_groups() -> list[tuple[list[str], str]]:
+    """Each work once, with every key that points to it ('Sagan', 'Sagan 1993'), by first key.
+    The seed key is left out (it is explained on its own)."""
+    groups: dict[str, list[str]] = {}
+    for key, ref in sources.SOURCES.items():
+        if key != sources.SEED_KEY:
+            groups.setdefault(ref, []).append(key)
+    ordered = [(sorted(keys, key=str.casefold), ref) for ref, keys in groups.items()]
+    return sorted(ordered, key=lambda item: item[0][0].casefold())
+
+
+def references_markdown() -> str:
+    lines = [
+        "- " + ", ".join(f"**{k}**" for k in keys) + f": {ref}" for keys, ref in reference_groups()
+    ]
+    # The seed key in its alphabetical place.
+    at = next(
+        (i for i, (keys, _) in enumerate(reference_groups()) if keys[0].casefold() > "s:"),
+        len(lines),
+    )
+    lines.insert(at, f"- {SEED_NOTE}")
+    return "\n".join(lines).replace("$", r"\$")
 
 
 def preset_table() -> pd.DataFrame:
@@ -90,9 +191,6 @@ def preset_table() -> pd.DataFrame:
             "Whole crisis": [f"{p.crisis_probability:.0%}" for p in presets],
             "Range": [f"{p.low:.1%}–{p.high:.0%}" for p in presets],
             "Per day at DEFCON 2": [f"{p.per_day:.4f}" for p in presets],
-            "What it measures": [p.measures for p in presets],
-            "Source": [p.source for p in presets],
-            "Confidence": [controls.CONFIDENCE.get(p.confidence, p.confidence) for p in presets],
         }
     )
 
@@ -106,6 +204,7 @@ def main() -> None:
         "a key from the project's fact base, resolved to a full reference at the bottom of this "
         "page, or the words 'modelling assumption'."
     )
+    st.info(FACTS_NOTE)
     text = model_text()
 
     st.header("What this model cannot tell you", anchor=False)
@@ -114,11 +213,19 @@ def main() -> None:
 
     st.header("Parameters", anchor=False)
     st.caption(
-        f"All {len(SCHEMA)} parameters, as the sliders on the Explore page use them. Scroll the "
-        "table sideways on a phone."
+        f"All {len(SCHEMA)} parameters, as the sliders on the Explore page use them, one tab per "
+        "actor: default, range, unit, meaning and source."
     )
-    table = parameter_table()
-    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
+    parameter_cards()
+    with st.expander("All parameters as one table (to sort, search or copy)"):
+        table = parameter_table()
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            height=35 * (len(table) + 1) + 3,
+            column_config=TABLE_COLUMNS,
+        )
 
     st.header("Incident-hazard presets", anchor=False)
     st.caption(
@@ -126,15 +233,17 @@ def main() -> None:
         "per day at the highest alert: h = 1 − (1 − P)^(1/13). They measure different things."
     )
     st.dataframe(preset_table(), hide_index=True, width="stretch")
-    for p in HAZARD_PRESETS.values():
-        st.markdown(f"- **{p.label}** — measures {p.measures}. Source: {p.source}.")
+    st.markdown(
+        "\n".join(
+            f"- **{p.label}** — measures {p.measures}. Source: {p.source}. Confidence: "
+            f"{controls.CONFIDENCE.get(p.confidence, p.confidence)}."
+            for p in HAZARD_PRESETS.values()
+        ).replace("$", r"\$")
+    )
 
     st.header("References", anchor=False)
-    st.markdown(
-        "\n".join(f"- **{key}**: {ref}" for key, ref in sorted(sources.SOURCES.items())).replace(
-            "$", r"\$"
-        )
-    )
+    st.caption("Each work once, with every key that refers to it.")
+    st.markdown(references_markdown())
 
     st.header("The model", anchor=False)
     if text is None:
