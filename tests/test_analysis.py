@@ -614,7 +614,7 @@ def test_grid_values_and_problem_come_from_the_schema() -> None:
 def test_what_matters_page_renders_and_caps_work() -> None:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(REPO / "ui" / "pages" / "what_matters.py"), default_timeout=180)
+    at = AppTest.from_file(str(REPO / "ui" / "views" / "what_matters.py"), default_timeout=180)
     at.session_state["scenario_id"] = "baseline"  # as the Explore page leaves it
     small = {
         "wm.samples": 8,

@@ -327,7 +327,7 @@ def test_history_page_shows_paired_timelines_in_both_capitals() -> None:
     at = run_ok(
         new_app({"runs": "500", "uk.thor_offer_us_consent": "true", "uk.consultation": "0.9"})
     )
-    at.switch_page("pages/history.py")
+    at.switch_page("views/history.py")
     run_ok(at)
     text = " ".join(m.value for m in at.markdown)
     assert "Washington" in text and "London" in text
@@ -358,7 +358,7 @@ def outcome_of(shown: str) -> str:
 
 def test_history_page_marks_where_paired_histories_diverge() -> None:
     at = run_ok(new_app({"runs": "500", "scenario": "air_strike_first"}))
-    at.switch_page("pages/history.py")
+    at.switch_page("views/history.py")
     run_ok(at)
     assert any("Histories diverge here" in i.value for i in at.info)
 
@@ -367,17 +367,17 @@ def test_settings_survive_a_trip_to_another_page() -> None:
     at = run_ok(new_app())
     at.slider(key="p.uk.consultation").set_value(0.8)
     run_ok(at)
-    at.switch_page("pages/sources.py")
+    at.switch_page("views/sources.py")
     run_ok(at)
     assert at.query_params["uk.consultation"] == "0.8"
-    at.switch_page("pages/explore.py")
+    at.switch_page("views/explore.py")
     run_ok(at)
     assert at.slider(key="p.uk.consultation").value == pytest.approx(0.8)
 
 
 def test_sources_page_lists_every_parameter_with_its_source() -> None:
     at = run_ok(new_app())
-    at.switch_page("pages/sources.py")
+    at.switch_page("views/sources.py")
     run_ok(at)
     tables = [d.value for d in at.dataframe]
     params = next(t for t in tables if "Name" in t.columns)
@@ -421,7 +421,7 @@ def test_charts_have_a_short_caption_and_their_numbers_in_words() -> None:
 def test_history_reasons_are_readable_and_interleaved_view_tags_lines() -> None:
     # History 0 of the Thor scenario parts from its baseline twin on 26 Oct: shared lines first.
     at = run_ok(new_app())
-    at.switch_page("pages/history.py")
+    at.switch_page("views/history.py")
     run_ok(at)
     why = [c.value for c in at.caption if c.value.startswith("Why:")]
     assert why, "no reasons shown"
@@ -439,7 +439,7 @@ def test_history_reasons_are_readable_and_interleaved_view_tags_lines() -> None:
 
 def test_sources_page_lists_each_work_once_and_explains_keys() -> None:
     at = run_ok(new_app())
-    at.switch_page("pages/sources.py")
+    at.switch_page("views/sources.py")
     run_ok(at)
     text = " ".join(m.value for m in at.markdown)
     assert "FACTS.md, a sourced list of facts about Britain and the crisis" in " ".join(

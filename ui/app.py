@@ -18,7 +18,9 @@ if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/, not the rep
 
 from ui.components import state  # noqa: E402
 
-PAGES = Path(__file__).resolve().parent / "pages"
+# Not "pages/": Streamlit would treat that folder as its automatic multipage app and serve a deep
+# link's page file on its own (without this entry script) until someone has opened "/".
+VIEWS = Path(__file__).resolve().parent / "views"
 
 #: Larger type for a projector at the back of a classroom (Streamlit sizes in rem). The scenario's
 #: question is set smaller and the page starts higher, so that at 1280x720 the headline cards are
@@ -61,10 +63,10 @@ def main() -> None:
     st.set_page_config(page_title="cuba62", layout="wide")
     navigation = st.navigation(
         [
-            st.Page(PAGES / "explore.py", title="Explore", url_path="explore", default=True),
-            st.Page(PAGES / "history.py", title="One history", url_path="history"),
-            st.Page(PAGES / "what_matters.py", title="What matters", url_path="what-matters"),
-            st.Page(PAGES / "sources.py", title="Sources & model", url_path="sources"),
+            st.Page(VIEWS / "explore.py", title="Explore", url_path="explore", default=True),
+            st.Page(VIEWS / "history.py", title="One history", url_path="history"),
+            st.Page(VIEWS / "what_matters.py", title="What matters", url_path="what-matters"),
+            st.Page(VIEWS / "sources.py", title="Sources & model", url_path="sources"),
         ]
     )
     st.html(BASE_CSS)
