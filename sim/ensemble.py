@@ -19,10 +19,13 @@ from sim import calendar
 from sim.model import CrisisModel
 from sim.params import Params
 
-#: Histories per model instance: large enough to amortise numpy's per-call cost, small enough to
-#: keep a chunk's arrays in cache. Chosen by `make bench` (docs/PERFORMANCE.md).
-DEFAULT_CHUNK = 8192
-#: The largest run a user may ask for in one go (CLI and app): about 10 s and 1.5 GB here.
+#: Histories per model instance: large enough to amortise numpy's per-call cost (a step costs
+#: ~0.5 ms however few histories it holds), small enough to bound memory (~100 MB above imports).
+#: Measured by `make bench` (docs/PERFORMANCE.md). With an executor, pass a smaller `chunk` so
+#: that every worker gets one.
+DEFAULT_CHUNK = 32_768
+#: The largest run a user may ask for in one go (CLI and app): about 4 s of one core and 120 MB
+#: here (docs/PERFORMANCE.md).
 MAX_RUNS = 200_000
 
 

@@ -44,6 +44,7 @@ class RandomBlocks:
     def __init__(self, seed: int, start: int, stop: int) -> None:
         if not 0 <= start < stop:
             raise ValueError(f"history range [{start}, {stop}) is empty or negative")
+        self._n = stop - start
         root = np.random.SeedSequence(seed)
         self._parts: list[tuple[np.random.Generator, int, int]] = []
         for block in range(start // BLOCK, (stop - 1) // BLOCK + 1):
@@ -51,8 +52,41 @@ class RandomBlocks:
             lo = max(start - block * BLOCK, 0)
             hi = min(stop - block * BLOCK, BLOCK)
             self._parts.append((np.random.Generator(np.random.PCG64(child)), lo, hi))
+        self._retired = [False] * len(self._parts)  # no longer drawn from: see next_for
 
     def next(self) -> npt.NDArray[np.float64]:
         """The uniforms of the next step, shape (stop - start, N_COLUMNS)."""
-        pieces = [g.random((BLOCK, N_COLUMNS))[lo:hi] for g, lo, hi in self._parts]
-        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+        if any(self._retired):
+            raise ValueError("some histories were left out of an earlier step: use next_for")
+        if len(self._parts) == 1:
+            g, lo, hi = self._parts[0]
+            return g.random((BLOCK, N_COLUMNS))[lo:hi]
+        out = np.empty((self._n, N_COLUMNS))
+        at = 0
+        for g, lo, hi in self._parts:
+            if hi - lo == BLOCK:  # a whole block: draw straight into place, no copy
+                g.random(out=out[at : at + BLOCK])
+            else:
+                out[at : at + hi - lo] = g.random((BLOCK, N_COLUMNS))[lo:hi]
+            at += hi - lo
+        return out
+
+    def next_for(self, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """The uniforms of the next step for some histories only: `rows` are ascending positions
+        in [0, stop - start); shape (len(rows), N_COLUMNS), the same numbers as `next()[rows]`.
+
+        A block holding none of `rows` is not drawn from, now or later (it has fallen behind), so a
+        history once left out can never be asked for again; the model leaves out finished ones.
+        """
+        local = rows + self._parts[0][1]  # position counted from the first block's start
+        bounds = np.searchsorted(local // BLOCK, np.arange(len(self._parts) + 1))
+        out = np.empty((rows.size, N_COLUMNS))
+        for i, (g, _, _) in enumerate(self._parts):
+            a, b = bounds[i], bounds[i + 1]
+            if a == b:
+                self._retired[i] = True
+            elif self._retired[i]:
+                raise ValueError(f"history {int(rows[a])} was left out of an earlier step")
+            else:
+                out[a:b] = g.random((BLOCK, N_COLUMNS))[local[a:b] % BLOCK]
+        return out

@@ -44,6 +44,23 @@ def row_max(x: Array) -> Array:
     return out
 
 
+def row_sum(x: Array) -> Array:
+    """`x.sum(axis=1)` column by column, adding in the order numpy uses for a C-ordered array, so
+    the sum is the same to the last bit, at a fraction of the cost of numpy's reduction over a short
+    last axis: left to right below 8 columns, pairwise at exactly 8 (numpy's pairwise summation).
+    """
+    c = [x[:, a] for a in range(x.shape[1])]
+    if len(c) == 8:
+        out: Array = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]))
+        return out
+    if len(c) > 8:
+        return x.sum(axis=1)
+    out = c[0].copy()
+    for column in c[1:]:
+        out += column
+    return out
+
+
 def draw(probabilities: Array, u: Array) -> Choice:
     """The first action whose cumulative probability reaches `u` (one uniform per history).
 
@@ -130,7 +147,7 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         # exp(-inf) takes numpy's slow path: exponentiate 0 for illegal actions, then zero them.
         weights = np.exp(np.where(legal, scaled, 0.0))
         weights *= legal
-        probabilities: Array = weights / weights.sum(axis=1, keepdims=True)
+        probabilities: Array = weights / row_sum(weights)[:, None]
         return probabilities
 
     def chose(self, decision: Decision, action: str) -> npt.NDArray[np.bool_]:
