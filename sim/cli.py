@@ -176,8 +176,11 @@ SetOpt = Annotated[
 ]
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help="table (for people), json (one document) or csv (one row "
-                 "per history)."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (for people), json (one document) or csv (one row per history).",
+    ),
 ]
 OutOpt = Annotated[
     Path | None,
@@ -302,7 +305,11 @@ def params_command(
     for s in specs:
         lo, hi = _param_range(s, compact=True)
         table.add_row(
-            s.name, format_value(s.default), _text(lo), _text(hi), _param_unit(s, short=True),
+            s.name,
+            format_value(s.default),
+            _text(lo),
+            _text(hi),
+            _param_unit(s, short=True),
             ACTOR_SHORT[s.actor],
         )
         sourced.add_row(s.name, s.source)
@@ -314,24 +321,29 @@ def params_command(
     )
     for p in HAZARD_PRESETS.values():
         presets.add_row(
-            p.name, p.label, p.measures,
+            p.name,
+            p.label,
+            p.measures,
             f"{p.crisis_probability * 100:g}% ({p.low * 100:g}–{p.high * 100:g}%)",
-            f"{p.per_day:.4f}", f"{p.source}; confidence {p.confidence}",
+            f"{p.per_day:.4f}",
+            f"{p.source}; confidence {p.confidence}",
         )
     presets.columns[0].no_wrap = presets.columns[3].no_wrap = True
     _emit(
-        _render([
-            table,
-            "",
-            "Where each parameter comes from (a FACTS.md key, or a modelling assumption)",
-            sourced,
-            "",
-            "Hazard presets: use a name as the value of world.incident_hazard, e.g. "
-            "--set world.incident_hazard=kennedy",
-            presets,
-            "",
-            "One parameter in full: cuba62 params NAME",
-        ]),
+        _render(
+            [
+                table,
+                "",
+                "Where each parameter comes from (a FACTS.md key, or a modelling assumption)",
+                sourced,
+                "",
+                "Hazard presets: use a name as the value of world.incident_hazard, e.g. "
+                "--set world.incident_hazard=kennedy",
+                presets,
+                "",
+                "One parameter in full: cuba62 params NAME",
+            ]
+        ),
         out,
     )
 
@@ -452,7 +464,9 @@ Examples:
 
 \b
 Outcome ids (for --outcome):
-""" + textwrap.fill(", ".join(OUTCOMES), 88, initial_indent="  ", subsequent_indent="  ") + """
+"""
+    + textwrap.fill(", ".join(OUTCOMES), 88, initial_indent="  ", subsequent_indent="  ")
+    + """
 
 \b
 History I of a run is the same history whatever --runs is, so you can look inside any
@@ -465,7 +479,9 @@ def history_command(
     index: Annotated[
         int | None,
         typer.Option(
-            "--index", "-i", metavar="I",
+            "--index",
+            "-i",
+            metavar="I",
             help=f"Which history (0 to {ensemble.MAX_RUNS - 1:,}); default 0.",
             show_default=False,
         ),
@@ -473,7 +489,8 @@ def history_command(
     outcome: Annotated[
         str | None,
         typer.Option(
-            "--outcome", metavar="OUTCOME",
+            "--outcome",
+            metavar="OUTCOME",
             help="Instead of --index: show the first history that ended this way.",
             show_default=False,
         ),
@@ -499,8 +516,10 @@ def history_command(
         raise BadInput("give either --index or --outcome, not both")
     if outcome is not None:
         if outcome not in OUTCOMES:
-            raise BadInput(unknown_name_message(outcome, list(OUTCOMES), "outcome")
-                           + f" (allowed: {', '.join(OUTCOMES)})")
+            raise BadInput(
+                unknown_name_message(outcome, list(OUTCOMES), "outcome")
+                + f" (allowed: {', '.join(OUTCOMES)})"
+            )
         _check_runs(runs)
         with _progress(runs, f"Searching {runs:,} histories") as advance:
             results = ensemble.run(params, runs, seed, progress=advance)
@@ -806,7 +825,9 @@ def _table(*columns: str) -> Table:
 
 def _wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> str:
     return textwrap.fill(
-        text, width=width, initial_indent=indent,
+        text,
+        width=width,
+        initial_indent=indent,
         subsequent_indent=indent if subsequent is None else subsequent,
     )
 
@@ -981,12 +1002,19 @@ def _run_csv(r: ensemble.Results) -> str:
     outcome, resolved = r.outcome.tolist(), r.resolved_step.tolist()
     conc, peak, incidents = r.concessions.tolist(), r.peak_escalation.tolist(), r.incidents.tolist()
     rows = (
-        (i, OUTCOMES[outcome[i]], _when(resolved[i]), _concession_names(conc[i]), peak[i],
-         incidents[i])
+        (
+            i,
+            OUTCOMES[outcome[i]],
+            _when(resolved[i]),
+            _concession_names(conc[i]),
+            peak[i],
+            incidents[i],
+        )
         for i in range(r.runs)
     )
-    return _csv(("history", "outcome", "resolved", "concessions", "peak_escalation", "incidents"),
-                rows)
+    return _csv(
+        ("history", "outcome", "resolved", "concessions", "peak_escalation", "incidents"), rows
+    )
 
 
 def _compare_csv(p: ensemble.Paired) -> str:
@@ -997,15 +1025,37 @@ def _compare_csv(p: ensemble.Paired) -> str:
     sp, bp = s.peak_escalation.tolist(), b.peak_escalation.tolist()
     si, bi = s.incidents.tolist(), b.incidents.tolist()
     rows = (
-        (i, OUTCOMES[so[i]], OUTCOMES[bo[i]], format_value(so[i] != bo[i]), _when(sr[i]),
-         _when(br[i]), _concession_names(sc[i]), _concession_names(bc[i]), sp[i], bp[i], si[i],
-         bi[i])
+        (
+            i,
+            OUTCOMES[so[i]],
+            OUTCOMES[bo[i]],
+            format_value(so[i] != bo[i]),
+            _when(sr[i]),
+            _when(br[i]),
+            _concession_names(sc[i]),
+            _concession_names(bc[i]),
+            sp[i],
+            bp[i],
+            si[i],
+            bi[i],
+        )
         for i in range(s.runs)
     )
     return _csv(
-        ("history", "outcome", "baseline_outcome", "changed", "resolved", "baseline_resolved",
-         "concessions", "baseline_concessions", "peak_escalation", "baseline_peak_escalation",
-         "incidents", "baseline_incidents"),
+        (
+            "history",
+            "outcome",
+            "baseline_outcome",
+            "changed",
+            "resolved",
+            "baseline_resolved",
+            "concessions",
+            "baseline_concessions",
+            "peak_escalation",
+            "baseline_peak_escalation",
+            "incidents",
+            "baseline_incidents",
+        ),
         rows,
     )
 
@@ -1100,8 +1150,11 @@ def _compare_table(
     for name in OUTCOMES:
         d = diff[name]
         table.add_row(
-            LABELS[name], pct(s_shares[name].share), pct(b_shares[name].share),
-            _signed(d.share), f"{_signed(d.lo)} to {_signed(d.hi)}",
+            LABELS[name],
+            pct(s_shares[name].share),
+            pct(b_shares[name].share),
+            _signed(d.share),
+            f"{_signed(d.lo)} to {_signed(d.hi)}",
         )
     for col in (1, 2, 3):
         table.columns[col].justify = "right"
@@ -1161,8 +1214,12 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     with Progress(
-        "{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)

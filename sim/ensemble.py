@@ -1,9 +1,9 @@
 """Run many histories: chunks of one Mesa model each, common random numbers, any executor.
 
-A run is (parameters, runs, seed). Histories are numbered 0..runs-1 and each draws its random numbers
-from `sim.randomness` by its number alone, so results do not depend on the chunk size or on which
-worker ran which chunk, and a counterfactual run with the same seed is paired, history by history,
-with its baseline.
+A run is (parameters, runs, seed). Histories are numbered 0..runs-1 and each draws its random
+numbers from `sim.randomness` by its number alone, so results do not depend on the chunk size or
+on which worker ran which chunk, and a counterfactual run with the same seed is paired, history by
+history, with its baseline.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def run(
         return combine(parts)
     futures = [executor.submit(run_chunk, params, seed, start, stop) for start, stop in spans]
     results = []
-    for future, (start, stop) in zip(futures, spans):
+    for future, (start, stop) in zip(futures, spans, strict=False):
         results.append(future.result())
         if progress:
             progress(stop - start)

@@ -137,8 +137,9 @@ def replay(
     """Re-run history `index` of the run (params, seed) with its full event log."""
     if index < 0:
         raise ValueError(f"index = {index} must be 0 or more")
-    model = CrisisModel(params, seed=seed, start=index, stop=index + 1, record=True,
-                        controllers=controllers)
+    model = CrisisModel(
+        params, seed=seed, start=index, stop=index + 1, record=True, controllers=controllers
+    )
     model.run()
     wd = model.world
     return History(
@@ -158,6 +159,7 @@ def find(results: Results, outcome: str, start: int = 0) -> int | None:
 
 def divergence(a: History, b: History) -> int | None:
     """The first step at which two paired histories' logs differ (None if they never do)."""
+
     def key(e: Event) -> tuple[int, str, str, str]:
         return (e.step, e.actor, e.kind, e.text)
 
@@ -173,8 +175,7 @@ def divergence(a: History, b: History) -> int | None:
 
 def narrative(h: History, verbose: bool = False) -> str:
     lines = [line.render() for line in h.lines(verbose)]
-    end = (
-        f"Outcome: {h.outcome_label}"
-        + (f", {calendar.fmt_step(h.resolved_step)}" if h.resolved_step >= 0 else "")
+    end = f"Outcome: {h.outcome_label}" + (
+        f", {calendar.fmt_step(h.resolved_step)}" if h.resolved_step >= 0 else ""
     )
     return "\n".join([*lines, end])

@@ -93,7 +93,9 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.world = w.World(stop - start)
         self.random_blocks = RandomBlocks(seed, start, stop)
         self.controllers = dict(controllers or {})
-        self.delay_steps = math.ceil(self.params.f("world.message_delay_hours") / calendar.STEP_HOURS)
+        self.delay_steps = math.ceil(
+            self.params.f("world.message_delay_hours") / calendar.STEP_HOURS
+        )
         self.step_index = 0
         self.escalation_path = np.zeros((calendar.N_STEPS, self.world.n), dtype=np.int8)
         self.record = record
@@ -139,8 +141,13 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         wd.strike_step[fresh] = self.step_index
         # Kennedy's fear: operational missiles and tactical weapons answer a strike [FAS12, Dobbs].
         # Scaled by the incident hazard, so the chosen preset sets how dangerous a strike is.
-        response = STRIKE_RESPONSE * p.f("world.incident_hazard") * wd.missiles_operational * (
-            0.5 + p.f("ussr.local_autonomy")) * (0.5 + p.f("ussr.risk_acceptance"))
+        response = (
+            STRIKE_RESPONSE
+            * p.f("world.incident_hazard")
+            * wd.missiles_operational
+            * (0.5 + p.f("ussr.local_autonomy"))
+            * (0.5 + p.f("ussr.risk_acceptance"))
+        )
         nuclear = fresh & (self.uniform(12) < 1.0 - np.exp(-response))
         wd.escalation[rows] = rung
         if rung == w.INVASION:
@@ -166,7 +173,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             to = "Moscow" if actor == "us" else "Washington"
             arrives = calendar.fmt(calendar.step_time(self.step_index + self.delay_steps))
             self._event(
-                actor, "message_sent",
+                actor,
+                "message_sent",
                 f"the message leaves for {to}; it will have been read there by {arrives} "
                 f"Washington time ({self.params.f('world.message_delay_hours'):g} h delay)",
             )
@@ -181,9 +189,9 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         agents: tuple[CrisisAgent, ...] = (self.us, self.uk, self.ussr)
         decisions = [agent.decide() for agent in agents]
         if self.record:
-            for agent, decision in zip(agents, decisions):
+            for agent, decision in zip(agents, decisions, strict=False):
                 self._log_decision(agent, decision)
-        for agent, decision in zip(agents, decisions):
+        for agent, decision in zip(agents, decisions, strict=False):
             agent.apply(decision)
         self._ships_and_sites()
         self._incidents()
@@ -269,34 +277,52 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if t == w.SPEECH_STEP:
             rows = active & wd.course_quarantine
             wd.escalation[rows] = np.maximum(wd.escalation[rows], w.PUBLIC)
-            self._event_if(rows, "us", "scheduled", "Kennedy's broadcast: quarantine announced, DEFCON 3")
+            self._event_if(
+                rows, "us", "scheduled", "Kennedy's broadcast: quarantine announced, DEFCON 3"
+            )
         if t == w.QUARANTINE_STEP:
             rows = active & wd.course_quarantine
             wd.escalation[rows] = np.maximum(wd.escalation[rows], w.QUARANTINE)
             self._event_if(rows, "us", "scheduled", "Quarantine in force; SAC at DEFCON 2")
         if t == w.UN_APPEAL_STEP:
-            self._event_if(active & wd.course_quarantine, "world", "scheduled",
-                           "U Thant appeals for a 2–3 week standstill (UN-SG1353)")
+            self._event_if(
+                active & wd.course_quarantine,
+                "world",
+                "scheduled",
+                "U Thant appeals for a 2–3 week standstill (UN-SG1353)",
+            )
         if p.b("us.widen_to_tankers") and t == p.step("us.tankers_time"):
             rows = active & wd.course_quarantine
             wd.tankers |= rows
             wd.cohesion[rows] -= 0.1  # the FO and allies objected [S:56–58]
             self._event_if(rows, "us", "scheduled", "Quarantine widened to oil tankers")
         self._british_initiative(
-            "thor", p.s("uk.thor_offer") != "none", "uk.thor_offer_time",
-            p.b("uk.thor_offer_us_consent"), column=11,
+            "thor",
+            p.s("uk.thor_offer") != "none",
+            "uk.thor_offer_time",
+            p.b("uk.thor_offer_us_consent"),
+            column=11,
             cohesion_cost=0.1 if p.s("uk.thor_offer") == "public" else 0.03,
         )
         self._british_initiative(
-            "berlin", p.b("uk.berlin_proposal"), "uk.berlin_proposal_time",
-            p.b("uk.berlin_proposal_us_consent"), column=13, cohesion_cost=0.05,
+            "berlin",
+            p.b("uk.berlin_proposal"),
+            "uk.berlin_proposal_time",
+            p.b("uk.berlin_proposal_us_consent"),
+            column=13,
+            cohesion_cost=0.05,
         )
 
     def _british_initiative(
-        self, what: str, made: bool, when: str, needs_consent: bool, column: int,
+        self,
+        what: str,
+        made: bool,
+        when: str,
+        needs_consent: bool,
+        column: int,
         cohesion_cost: float,
     ) -> None:
-        """Thor offer or Berlin proposal: goes to the table, unless it waits for a US that refuses."""
+        """Thor offer or Berlin proposal: tabled, unless it waits for a US that refuses."""
         if not made or self.step_index != self.params.step(when):
             return
         wd = self.world
@@ -308,9 +334,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         wd.cohesion[tabled & ~np.asarray(needs_consent)] -= cohesion_cost
         label = "Thor immobilisation via the UN" if what == "thor" else "Berlin settlement"
         if self.record and rows[0]:
-            text = (
-                f"Britain offers {label}" + ("" if tabled[0] else "; Washington sees no advantage "
-                                              "and the idea is smothered (S:48)")
+            text = f"Britain offers {label}" + (
+                ""
+                if tabled[0]
+                else "; Washington sees no advantage and the idea is smothered (S:48)"
             )
             self._event("uk", "message_sent" if tabled[0] else "scheduled", text)
 
@@ -325,7 +352,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         wd.turnback_step[first] = t
         building = wd.active & (wd.escalation < w.STRIKE)
         wd.missiles_operational = np.where(
-            building, np.minimum(wd.missiles_operational + w.MISSILES_PER_STEP, 1.0),
+            building,
+            np.minimum(wd.missiles_operational + w.MISSILES_PER_STEP, 1.0),
             wd.missiles_operational,
         )
 
@@ -338,8 +366,12 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
         ships_sailing = (wd.escalation == w.QUARANTINE) & ~wd.sent(wd.shipments_halted)
         tankers = (wd.escalation == w.QUARANTINE) & wd.tankers
-        rate = hazard * level * local * (1.0 + 0.15 * wd.uk_alert) * (
-            1.0 + 0.5 * ships_sailing + 1.5 * tankers
+        rate = (
+            hazard
+            * level
+            * local
+            * (1.0 + 0.15 * wd.uk_alert)
+            * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
         )
         occurs = wd.active & (self.uniform(3) < rate)
         if not occurs.any():
@@ -384,7 +416,9 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.end_war(over & wd.active)
 
     # --- the event log (history `start` only) --------------------------------------------------
-    def _event(self, actor: str, kind: str, text: str, details: dict[str, float] | None = None) -> None:
+    def _event(
+        self, actor: str, kind: str, text: str, details: dict[str, float] | None = None
+    ) -> None:
         self.log.append(Event(self.step_index, actor, kind, text, details or {}))
 
     def _event_if(self, rows: Mask, actor: str, kind: str, text: str) -> None:

@@ -44,4 +44,6 @@ DESCRIPTIONS: dict[str, str] = {
 #: Outcomes that involve fighting: used for 'war share' summaries and direction tests.
 WAR_OUTCOMES: tuple[str, ...] = ("air_strike", "invasion", "berlin_clash", "nuclear_war")
 
-NEGOTIATED, CLIMBDOWN, MISSILES_STAY, AIR_STRIKE, INVASION, BERLIN_CLASH, NUCLEAR, UNRESOLVED = range(8)
+NEGOTIATED, CLIMBDOWN, MISSILES_STAY, AIR_STRIKE, INVASION, BERLIN_CLASH, NUCLEAR, UNRESOLVED = (
+    range(8)
+)

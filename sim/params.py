@@ -1,4 +1,4 @@
-"""The one parameter schema. TOML validation, the CLI and the app's sliders are all generated from it.
+"""The one parameter schema: TOML validation, the CLI and the app's sliders come from it.
 
 Add a parameter here and nowhere else: scenarios, `cuba62 params`, `--set`, share links and the
 sliders pick it up. Every entry names its source: a key from FACTS.md or "modelling assumption".
@@ -30,7 +30,7 @@ ASSUMPTION = "modelling assumption"
 
 
 class ParameterError(ValueError):
-    """One bad parameter: the message is one line naming the parameter, the value and what is allowed."""
+    """One bad parameter: a one-line message naming the parameter, the value and what is allowed."""
 
 
 class ParamSpec(BaseModel):
@@ -164,47 +164,77 @@ def _when(text: str) -> dt.datetime:
 SCHEMA: tuple[ParamSpec, ...] = (
     # --- United States -------------------------------------------------------------------------
     _p(
-        name="us.hawkishness", kind="float", default=0.35, minimum=0.0, maximum=1.0, step=0.05,
-        unit="0 = doves, 1 = Joint Chiefs", label="ExComm hawkishness",
+        name="us.hawkishness",
+        kind="float",
+        default=0.35,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="0 = doves, 1 = Joint Chiefs",
+        label="ExComm hawkishness",
         meaning="How much weight Kennedy's advisers give the Joint Chiefs' case for bombing or "
         "invading Cuba rather than a blockade and talks.",
         source="OH (Joint Chiefs pressed for air strike and invasion); level: modelling assumption",
     ),
     _p(
-        name="us.weight_on_allies", kind="float", default=0.3, minimum=0.0, maximum=1.0,
-        step=0.05, unit="share", label="Weight on allies",
+        name="us.weight_on_allies",
+        kind="float",
+        default=0.3,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="share",
+        label="Weight on allies",
         meaning="How much Washington cares how NATO allies, above all Britain and West Germany, "
         "react to what it does (for example a public trade of NATO missiles).",
-        source="TNA-msg; FRUS-mS364 (Kennedy accepted the Berlin risk); level: modelling assumption",
+        source="TNA-msg; FRUS-mS364 (Kennedy accepted the Berlin risk); "
+        "level: modelling assumption",
     ),
     _p(
-        name="us.domestic_pressure", kind="float", default=0.5, minimum=0.0, maximum=1.0,
-        step=0.05, unit="share", label="Domestic pressure",
+        name="us.domestic_pressure",
+        kind="float",
+        default=0.5,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="share",
+        label="Domestic pressure",
         meaning="Pressure on Kennedy to look tough, rising towards the mid-term elections of "
         "6 November 1962.",
         source=ASSUMPTION,
     ),
     _p(
-        name="us.first_move", kind="choice", default="decide",
-        choices=("decide", "quarantine", "air_strike"), label="ExComm's first move (20 Oct)",
+        name="us.first_move",
+        kind="choice",
+        default="decide",
+        choices=("decide", "quarantine", "air_strike"),
+        label="ExComm's first move (20 Oct)",
         meaning="What ExComm chooses on 20 October: 'decide' lets the model weigh a blockade "
         "against an air strike; the others force that choice.",
         source="Ginsberg (20 Oct: options narrowed to air strike or quarantine)",
     ),
     _p(
-        name="us.widen_to_tankers", kind="bool", default=False, label="Add oil tankers to the quarantine",
+        name="us.widen_to_tankers",
+        kind="bool",
+        default=False,
+        label="Add oil tankers to the quarantine",
         meaning="Whether the quarantine is widened to stop Soviet fuel, as Kennedy told Macmillan "
         "might happen and the Foreign Office opposed.",
         source="JFK-cmc22; TNA-call; S:56–58 (FO: oil is not an offensive weapon)",
     ),
     _p(
-        name="us.tankers_time", kind="datetime", default=_when("1962-10-26 12:00"),
-        label="When tankers are added", timezone="Washington",
+        name="us.tankers_time",
+        kind="datetime",
+        default=_when("1962-10-26 12:00"),
+        label="When tankers are added",
+        timezone="Washington",
         meaning="When the widened quarantine starts to stop tankers (only if tankers are added).",
         source=ASSUMPTION,
     ),
     _p(
-        name="us.public_jupiter_trade", kind="bool", default=False,
+        name="us.public_jupiter_trade",
+        kind="bool",
+        default=False,
         label="Washington will trade the Jupiters publicly",
         meaning="Whether Washington is willing to remove the Jupiter missiles from Turkey in "
         "public, as part of the deal, instead of only by a secret assurance.",
@@ -212,109 +242,177 @@ SCHEMA: tuple[ParamSpec, ...] = (
     ),
     # --- United Kingdom ------------------------------------------------------------------------
     _p(
-        name="uk.consultation", kind="float", default=0.1, minimum=0.0, maximum=1.0, step=0.05,
-        unit="0 = informed only, 1 = real say", label="Real consultation of Britain",
+        name="uk.consultation",
+        kind="float",
+        default=0.1,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="0 = informed only, 1 = real say",
+        label="Real consultation of Britain",
         meaning="How much American choices weigh British advice. History sits near 'informed, "
         "not consulted': Kennedy decided first and told London afterwards.",
         source="R95; TNA-msg ('my first decision on my own responsibility'); S:31",
     ),
     _p(
-        name="uk.foreign_office_weight", kind="float", default=0.5, minimum=0.0, maximum=1.0,
-        step=0.05, unit="0 = Cabinet, 1 = Foreign Office", label="Foreign Office vs Cabinet",
+        name="uk.foreign_office_weight",
+        kind="float",
+        default=0.5,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="0 = Cabinet, 1 = Foreign Office",
+        label="Foreign Office vs Cabinet",
         meaning="Which British voice prevails: Macmillan's Cabinet (prestige, fear of a "
         "Cuba–Berlin trade) or the Foreign Office (legality, the UN route, realism).",
         source="R95; S:49 (first sentence); S:97",
     ),
     _p(
-        name="uk.thor_offer", kind="choice", default="private", choices=("none", "private", "public"),
+        name="uk.thor_offer",
+        kind="choice",
+        default="private",
+        choices=("none", "private", "public"),
         label="Britain's Thor offer",
         meaning="Whether Britain offers, via Sir Patrick Dean at the UN, to immobilise its 60 Thor "
         "missiles as an answer to Khrushchev's Cuba-for-Turkey demand, and whether in public.",
         source="S:46; UPI93 (Macmillan offered the Thors on 27 Oct); Emily-W (60 Thors)",
     ),
     _p(
-        name="uk.thor_offer_time", kind="datetime", default=_when("1962-10-27 18:00"),
-        label="When Britain makes the Thor offer", timezone="London",
+        name="uk.thor_offer_time",
+        kind="datetime",
+        default=_when("1962-10-27 18:00"),
+        label="When Britain makes the Thor offer",
+        timezone="London",
         earliest=BRITISH_INITIATIVES_FROM,
         meaning="When the instruction reaches Dean at the UN (London time). The real hour, 27 or "
         "28 Oct, is not verified.",
         source="UPI93; S:46 (hour unverified, FACTS §2)",
     ),
     _p(
-        name="uk.thor_offer_us_consent", kind="bool", default=True,
+        name="uk.thor_offer_us_consent",
+        kind="bool",
+        default=True,
         label="Thor offer waits for Washington",
         meaning="Whether the Thor offer goes to U Thant only if Washington agrees (history: the "
         "Americans saw no advantage in it and it was smothered).",
         source="S:47–48; UPI93",
     ),
     _p(
-        name="uk.berlin_proposal", kind="bool", default=True, label="Ormsby-Gore's Berlin proposal",
+        name="uk.berlin_proposal",
+        kind="bool",
+        default=True,
+        label="Ormsby-Gore's Berlin proposal",
         meaning="Whether Britain proposes using Cuba 'as a pawn' for a better West Berlin status: "
         "no offensive weapons there, UN verification and UN observers.",
         source="S:83–86",
     ),
     _p(
-        name="uk.berlin_proposal_time", kind="datetime", default=_when("1962-10-29 12:00"),
-        label="When the Berlin proposal is made", timezone="London",
+        name="uk.berlin_proposal_time",
+        kind="datetime",
+        default=_when("1962-10-29 12:00"),
+        label="When the Berlin proposal is made",
+        timezone="London",
         earliest=BRITISH_INITIATIVES_FROM,
-        meaning="When Ormsby-Gore puts the Berlin idea to Washington (history: as the crisis eased).",
+        meaning="When Ormsby-Gore puts the Berlin idea to Washington "
+        "(history: as the crisis eased).",
         source="S:83 (after the crisis eased; exact date: modelling assumption)",
     ),
     _p(
-        name="uk.berlin_proposal_us_consent", kind="bool", default=True,
+        name="uk.berlin_proposal_us_consent",
+        kind="bool",
+        default=True,
         label="Berlin proposal waits for Washington",
         meaning="Whether the Berlin proposal reaches Moscow only if Washington takes it up.",
         source="S:83–86; R95",
     ),
     # --- Soviet Union --------------------------------------------------------------------------
     _p(
-        name="ussr.risk_acceptance", kind="float", default=0.3, minimum=0.0, maximum=1.0, step=0.05,
-        unit="0 = cautious, 1 = reckless", label="Khrushchev's risk acceptance",
+        name="ussr.risk_acceptance",
+        kind="float",
+        default=0.3,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="0 = cautious, 1 = reckless",
+        label="Khrushchev's risk acceptance",
         meaning="How much risk of war Moscow will run to keep its missiles in Cuba or win "
         "concessions.",
         source="OH (ships turned back 24 Oct; acceptance 28 Oct); level: modelling assumption",
     ),
     _p(
-        name="ussr.resolve", kind="float", default=0.5, minimum=0.0, maximum=1.0, step=0.05,
-        unit="share", label="Soviet resolve",
+        name="ussr.resolve",
+        kind="float",
+        default=0.5,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="share",
+        label="Soviet resolve",
         meaning="How much Moscow values keeping the missiles and its face: a resolute Presidium "
         "demands more before it withdraws.",
         source="OH (aims: deter invasion, offset US missiles); level: modelling assumption",
     ),
     _p(
-        name="ussr.berlin_linkage", kind="bool", default=False, label="Moscow links Cuba to Berlin",
+        name="ussr.berlin_linkage",
+        kind="bool",
+        default=False,
+        label="Moscow links Cuba to Berlin",
         meaning="Whether Khrushchev demands concessions over West Berlin for withdrawing from "
         "Cuba, and presses on Berlin while he waits.",
         source="FRUS-mS364 (Kennedy accepted a Berlin risk); Tel-Horne (Macmillan feared a "
         "Cuba–Berlin trade)",
     ),
     _p(
-        name="ussr.local_autonomy", kind="float", default=0.3, minimum=0.0, maximum=1.0, step=0.05,
-        unit="share", label="Local commanders and Castro",
+        name="ussr.local_autonomy",
+        kind="float",
+        default=0.3,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="share",
+        label="Local commanders and Castro",
         meaning="How likely commanders in Cuba, submarine captains or Castro act without Moscow's "
         "orders (the U-2 shot down on 27 Oct; submarine B-59).",
         source="OH; Dobbs (U-2 shot down); FACTS §7 (B-59)",
     ),
     # --- World ---------------------------------------------------------------------------------
     _p(
-        name="world.incident_hazard", kind="float",
-        default=HAZARD_PRESETS[DEFAULT_HAZARD_PRESET].per_day, minimum=0.0, maximum=0.15,
-        step=0.001, unit="probability per day at DEFCON 2", label="Incident hazard",
+        name="world.incident_hazard",
+        kind="float",
+        default=HAZARD_PRESETS[DEFAULT_HAZARD_PRESET].per_day,
+        minimum=0.0,
+        maximum=0.15,
+        step=0.001,
+        unit="probability per day at DEFCON 2",
+        label="Incident hazard",
         presets=tuple(HAZARD_PRESETS),
         meaning="Chance per day, at the highest alert, of a dangerous incident nobody chose "
-        "(a plane shot down, a submarine forced up, a false alarm). Lower alert levels scale it down.",
+        "(a plane shot down, a submarine forced up, a false alarm). "
+        "Lower alert levels scale it down.",
         source="FACTS §7 presets (h = 1 − (1 − P)^(1/13)); default: Ellsberg 10–30%, midpoint",
     ),
     _p(
-        name="world.message_delay_hours", kind="float", default=12.0, minimum=0.0, maximum=48.0,
-        step=6.0, unit="hours", label="Message delay between capitals",
+        name="world.message_delay_hours",
+        kind="float",
+        default=12.0,
+        minimum=0.0,
+        maximum=48.0,
+        step=6.0,
+        unit="hours",
+        label="Message delay between capitals",
         meaning="How long a letter or offer takes to reach the other side and be read: decisions "
         "act on what each side knows, not on the true state.",
         source="Schl (26 Oct letter took ~11 h); FRUS-VI-64; FACTS §3",
     ),
     _p(
-        name="world.decision_noise", kind="float", default=0.35, minimum=0.05, maximum=2.0,
-        step=0.05, unit="softmax temperature", label="Decision noise",
+        name="world.decision_noise",
+        kind="float",
+        default=0.35,
+        minimum=0.05,
+        maximum=2.0,
+        step=0.05,
+        unit="softmax temperature",
+        label="Decision noise",
         meaning="How far leaders stray from their best-looking option: 0.05 is near-perfect "
         "calculation, 2 is close to a coin toss.",
         source=ASSUMPTION,
@@ -342,7 +440,7 @@ def unknown_name_message(name: str, known: Mapping[str, object] | list[str], wha
 
 
 def coerce(name: str, raw: object) -> Value:
-    """Turn a value from TOML, the command line or a URL into the parameter's type, or fail clearly."""
+    """A value from TOML, the command line or a URL, as the parameter's type; or a clear error."""
     s = spec(name)
     shown = raw.strftime("%Y-%m-%d %H:%M") if isinstance(raw, dt.datetime) else repr(raw)
     bad = f"{name} = {shown} is not allowed: use {s.allowed()}"
@@ -458,7 +556,9 @@ def defaults() -> Params:
     return Params({s.name: s.default for s in SCHEMA})
 
 
-def make_params(overrides: Mapping[str, object] | None = None, base: Params | None = None) -> Params:
+def make_params(
+    overrides: Mapping[str, object] | None = None, base: Params | None = None
+) -> Params:
     """Validate `overrides` against the schema on top of `base` (defaults if None)."""
     values = dict(base if base is not None else defaults())
     for name, raw in (overrides or {}).items():

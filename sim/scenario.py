@@ -238,7 +238,7 @@ def _validate(
     if expected_id is not None and scenario_id != expected_id:
         raise ScenarioError(
             f"{origin}: id = {_show(scenario_id)} is not allowed: a file in the scenario folder "
-            f"must use its file name, id = \"{expected_id}\""
+            f'must use its file name, id = "{expected_id}"'
         )
     texts = {key: _text(data[key], key, origin) for key in _TEXT_KEYS}
     if "\n" in texts["title"]:
@@ -278,7 +278,7 @@ def _text(value: object, key: str, origin: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ScenarioError(
             f"{origin}: {key} = {_show(value)} is not allowed: use a non-empty string "
-            f"in quotes, e.g. {key} = \"...\""
+            f'in quotes, e.g. {key} = "..."'
         )
     return value.strip()
 
@@ -291,7 +291,7 @@ def _strings(value: object, key: str, origin: str) -> tuple[str, ...]:
     ):
         raise ScenarioError(
             f"{origin}: {key} = {_show(value)} is not allowed: use a list of one or more "
-            f"non-empty strings, e.g. {key} = [\"...\", \"...\"]"
+            f'non-empty strings, e.g. {key} = ["...", "..."]'
         )
     return tuple(str(item).strip() for item in value)
 
@@ -342,7 +342,7 @@ def _toml_value(name: str, value: object) -> object:
             zone = SPECS[name].timezone if name in SPECS else "local"
             raise ParameterError(
                 f"{name} = {value.isoformat()} is not allowed: write a local {zone} time without "
-                f"an offset, e.g. {name} = \"1962-10-27 18:00\""
+                f'an offset, e.g. {name} = "1962-10-27 18:00"'
             )
         return format_value(value)
     if isinstance(value, dt.date | dt.time):

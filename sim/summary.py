@@ -85,7 +85,9 @@ def influence(p: Paired) -> Share:
 def concession_shares(r: Results) -> dict[str, Share]:
     """Among negotiated withdrawals: how often each concession was part of the deal."""
     deals = r.concessions[r.outcome == NEGOTIATED]
-    return {c: wilson(int(((deals & CONCESSION_BIT[c]) > 0).sum()), deals.size) for c in CONCESSIONS}
+    return {
+        c: wilson(int(((deals & CONCESSION_BIT[c]) > 0).sum()), deals.size) for c in CONCESSIONS
+    }
 
 
 def escalation_fan(r: Results) -> npt.NDArray[np.float64]:
@@ -134,7 +136,7 @@ def median_resolution(r: Results, outcome: str = "negotiated_withdrawal") -> dt.
 
 def peak_distribution(r: Results) -> dict[str, float]:
     counts = np.bincount(r.peak_escalation, minlength=len(LADDER))
-    return {rung: float(c) / r.runs for rung, c in zip(LADDER, counts)}
+    return {rung: float(c) / r.runs for rung, c in zip(LADDER, counts, strict=False)}
 
 
 def as_json(r: Results, scenario: str) -> dict[str, Any]:
@@ -177,8 +179,9 @@ def what_changed(p: Paired, scenario: str = "the scenario", baseline: str = "the
     clear = [(k, d) for k, d in ranked if d.lo > 0 or d.hi < 0]
     if not clear:
         return (
-            f"Across {p.scenario.runs:,} paired histories, {scenario} changes no outcome share by more "
-            f"than chance would: every difference from {baseline} has an interval that includes zero. "
+            f"Across {p.scenario.runs:,} paired histories, {scenario} changes no outcome share "
+            f"by more than chance would: every difference from {baseline} has an interval that "
+            "includes zero. "
             f"{influence(p).share:.1%} of histories end differently."
         )
     parts = []
@@ -188,7 +191,9 @@ def what_changed(p: Paired, scenario: str = "the scenario", baseline: str = "the
             f"{base[name].share:.1%} to {scen[name].share:.1%} ({points(d.share)}, 95% interval "
             f"{points(d.lo)} to {points(d.hi)})"
         )
-    text = f"Compared with {baseline} on the same {p.scenario.runs:,} histories, " + "; ".join(parts)
+    text = f"Compared with {baseline} on the same {p.scenario.runs:,} histories, " + "; ".join(
+        parts
+    )
     text += f". {influence(p).share:.1%} of histories end differently."
     ms, mb = median_resolution(p.scenario), median_resolution(p.baseline)
     if ms and mb and ms != mb:

@@ -73,7 +73,7 @@ def _ints(n: int, fill: int = NO_STEP) -> Int:
 
 @dataclass
 class World:
-    """State of N histories. Steps of offers/demands record *when* a message was sent (-1: never)."""
+    """State of N histories. Offers and demands record *when* they were sent (-1: never)."""
 
     n: int
     active: Bool = field(init=False)
@@ -117,9 +117,20 @@ class World:
         self.ships_en_route = np.full(n, SHIPS_EN_ROUTE)
         self.ships_turned_back = np.zeros(n)
         for name in (
-            "turnback_step", "shipments_halted", "strike_planned", "strike_step", "invasion_step",
-            "us_pledge", "us_secret_jupiters", "us_public_jupiters", "uk_thor", "uk_berlin",
-            "ussr_offer", "ussr_turkey", "ussr_berlin", "resolved_step",
+            "turnback_step",
+            "shipments_halted",
+            "strike_planned",
+            "strike_step",
+            "invasion_step",
+            "us_pledge",
+            "us_secret_jupiters",
+            "us_public_jupiters",
+            "uk_thor",
+            "uk_berlin",
+            "ussr_offer",
+            "ussr_turkey",
+            "ussr_berlin",
+            "resolved_step",
         ):
             setattr(self, name, _ints(n))
         self.course_quarantine = np.zeros(n, dtype=bool)

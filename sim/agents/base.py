@@ -1,4 +1,4 @@
-"""What the three actors share: a bounded-rationality (softmax) choice over named utility components.
+"""What the three actors share: a bounded-rationality (softmax) choice over named utilities.
 
 Each agent builds, for every history and every action, a utility split into named components
 ("war_risk", "face", ...). Utilities are relative to the agent's do-nothing action, whose
@@ -130,7 +130,8 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
                 bad = int(forced[rows][~legal[rows, forced[rows]]][0])
                 raise ValueError(
                     f"{self.actor}: action '{self.actions[bad]}' is not allowed at this step; "
-                    f"allowed: {', '.join(a for a, ok in zip(self.actions, legal[rows[0]]) if ok)}"
+                    "allowed: "
+                    + ", ".join(a for a, ok in zip(self.actions, legal[rows[0]], strict=True) if ok)
                 )
             choice = np.where(mine, forced, choice).astype(np.int8)
         self.last = Decision(choice, probabilities, components)
@@ -152,7 +153,9 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
 
     def chose(self, decision: Decision, action: str) -> npt.NDArray[np.bool_]:
         """Histories (still running) in which this agent chose `action`."""
-        rows: npt.NDArray[np.bool_] = (decision.choice == self.index(action)) & self.model.world.active
+        rows: npt.NDArray[np.bool_] = (
+            decision.choice == self.index(action)
+        ) & self.model.world.active
         return rows
 
     def apply(self, decision: Decision) -> None:

@@ -20,7 +20,9 @@ from sim.agents.base import Array, CrisisAgent, Decision
 class Preferences:
     """Weights of each British voice (relative to quiet public support); signs from the sources."""
 
-    cabinet_prestige = 0.5  # Macmillan guarded the image of influence; nightly calls [S:94, Tel-Horne]
+    cabinet_prestige = (
+        0.5  # Macmillan guarded the image of influence; nightly calls [S:94, Tel-Horne]
+    )
     cabinet_berlin_fear = 1.6  # feared a Cuba–Berlin trade [UPI93, Tel-Horne]
     cabinet_avoid_mobilisation = 1.4  # the 1914 analogy: no visible mobilisation [Reddit-AH]
     cabinet_alert_when_dangerous = 1.6  # yet Alert Condition 3 on 27 Oct [V2S]
@@ -32,7 +34,12 @@ class Preferences:
 
 
 #: Where each choice moves the British line, from -1 (restrain) to +1 (stand firm).
-ADVICE_TARGET = {"support": 0.0, "advise_restraint": -1.0, "press_firmness": 1.0, "raise_alert": 0.3}
+ADVICE_TARGET = {
+    "support": 0.0,
+    "advise_restraint": -1.0,
+    "press_firmness": 1.0,
+    "raise_alert": 0.3,
+}
 ADVICE_MEMORY = 0.7
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim import world as w
-from sim.outcomes import MISSILES_STAY
 from sim.agents.base import Array, CrisisAgent, Decision
+from sim.outcomes import MISSILES_STAY
 
 
 class Preferences:
@@ -96,13 +96,14 @@ class UnitedStates(CrisisAgent):
         soviet_offer = wd.known(wd.ussr_offer, t, delay)
         turkey_demand = wd.known(wd.ussr_turkey, t, delay)
         legal[:, ix("offer_pledge")] = in_crisis & ~wd.sent(wd.us_pledge)
-        public_trade = bool(p.b("us.public_jupiter_trade"))  # then the assurance is public, not secret
+        public_trade = bool(
+            p.b("us.public_jupiter_trade")
+        )  # then the assurance is public, not secret
         legal[:, ix("offer_secret_jupiters")] = (
             in_crisis & turkey_demand & ~wd.sent(wd.us_secret_jupiters) & (not public_trade)
         )
         legal[:, ix("offer_public_jupiters")] = (
-            in_crisis & turkey_demand & ~wd.sent(wd.us_public_jupiters)
-            & public_trade
+            in_crisis & turkey_demand & ~wd.sent(wd.us_public_jupiters) & public_trade
         )
         legal[:, ix("air_strike")] = quarantine_on
         # An invasion needs its force assembled, unless it follows a strike (OPLAN 316 logic).
@@ -180,7 +181,6 @@ class UnitedStates(CrisisAgent):
         c["answers_moscow"] = answer
         return c, legal
 
-
     def apply(self, decision: Decision) -> None:
         m, wd, t = self.model, self.model.world, self.model.step_index
         for action, sent in (
@@ -198,6 +198,8 @@ class UnitedStates(CrisisAgent):
                 wd.cohesion[rows] -= 0.2  # Turkey and NATO see a deal over their heads [OH]
             if action != "offer_pledge":
                 wd.us_pledge = np.where(rows & (wd.us_pledge < 0), t, wd.us_pledge).astype(np.int16)
-        m.start_war(self.chose(decision, "air_strike"), w.STRIKE, "US air strike on the missile sites")
+        m.start_war(
+            self.chose(decision, "air_strike"), w.STRIKE, "US air strike on the missile sites"
+        )
         m.start_war(self.chose(decision, "invade"), w.INVASION, "US invasion of Cuba begins")
         m.finish(self.chose(decision, "back_down"), MISSILES_STAY)

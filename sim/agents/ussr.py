@@ -13,8 +13,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim import world as w
-from sim.outcomes import CLIMBDOWN, NEGOTIATED
 from sim.agents.base import Array, CrisisAgent, Decision
+from sim.outcomes import CLIMBDOWN, NEGOTIATED
 
 
 class Preferences:
@@ -123,7 +123,8 @@ class SovietUnion(CrisisAgent):
         c["risk_of_war"] = risk
         blockaded = self.zeros()
         blockaded[:, ix("halt_ships")] = (
-            pr.halt_base + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + 2)
+            pr.halt_base
+            + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + 2)
             + pr.un_appeal * (t >= w.UN_APPEAL_STEP)
         )
         blockaded[:, ix("offer_withdrawal")] = pr.offer_base + pr.offer_pressure_per_day * min(
@@ -131,8 +132,8 @@ class SovietUnion(CrisisAgent):
         )
         c["quarantine_pressure"] = blockaded
         deal = self.zeros()
-        deal[:, ix("accept")] = pr.accept_base + gains - pr.shortfall * resolve * np.maximum(
-            expected - gains, 0.0
+        deal[:, ix("accept")] = (
+            pr.accept_base + gains - pr.shortfall * resolve * np.maximum(expected - gains, 0.0)
         )
         deal[:, ix("demand_turkey")] = pr.demand_turkey + resolve
         deal[:, ix("demand_berlin")] = pr.demand_berlin
@@ -147,8 +148,10 @@ class SovietUnion(CrisisAgent):
         c["keep_building_the_sites"] = building
         berlin = self.zeros()
         berlin[:, ix("press_berlin")] = (
-            pr.berlin_base + pr.berlin_linkage * linkage
-            + pr.berlin_weak_alliance * (1.0 - wd.cohesion) + 1.5 * at_war
+            pr.berlin_base
+            + pr.berlin_linkage * linkage
+            + pr.berlin_weak_alliance * (1.0 - wd.cohesion)
+            + 1.5 * at_war
         )
         c["berlin"] = berlin
         return c, legal
