@@ -40,6 +40,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.common import cpu_model  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results.md"
 SCENARIO = "thor_immobilisation"
 #: A scenario in which some histories stay unresolved to the horizon (140 steps): the long tail.
@@ -113,7 +115,8 @@ def scenario_params(name: str = SCENARIO) -> tuple[object, object]:
     except ImportError:  # before sim.scenario existed: the scenarios' overrides
         overrides: dict[str, object] = (
             {"uk.thor_offer": "public", "uk.thor_offer_us_consent": False}
-            if name == SCENARIO else {"ussr.berlin_linkage": True}
+            if name == SCENARIO
+            else {"ussr.berlin_linkage": True}
         )
         return make_params(overrides), defaults()
 
@@ -277,8 +280,14 @@ def child(mode: str, arg: int, chunk: int) -> None:
         t = time.process_time()
         for _ in range(10):
             m.step()
-        print(json.dumps({"ms_per_step": (time.process_time() - t) / 10 * 1000,
-                          "running": int(m.world.active.sum())}))
+        print(
+            json.dumps(
+                {
+                    "ms_per_step": (time.process_time() - t) / 10 * 1000,
+                    "running": int(m.world.active.sum()),
+                }
+            )
+        )
         return
     from sim.ensemble import run
     from sim.params import defaults
@@ -294,14 +303,26 @@ def child(mode: str, arg: int, chunk: int) -> None:
         run(defaults(), arg, seed=0, chunk=chunk)
     seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     peak = _peak_kb()
-    print(json.dumps({"rss_mb": max(peak - base, 0) / 1024, "base_mb": base / 1024,
-                      "seconds": seconds, "cpu": cpu, "peak_reset": reset}))
+    print(
+        json.dumps(
+            {
+                "rss_mb": max(peak - base, 0) / 1024,
+                "base_mb": base / 1024,
+                "seconds": seconds,
+                "cpu": cpu,
+                "peak_reset": reset,
+            }
+        )
+    )
 
 
 def in_child(mode: str, arg: int = 0, chunk: int = 0) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", mode, str(arg), str(chunk)],
-        check=True, capture_output=True, text=True, cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
     ).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     return result
@@ -310,24 +331,22 @@ def in_child(mode: str, arg: int = 0, chunk: int = 0) -> dict[str, float]:
 # --- report ------------------------------------------------------------------------------------
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def fmt_n(n: int) -> str:
     return f"{n:,}"
 
 
-def report(timings: list[Timing], memory: dict[tuple[str, int], float], peak_reset: bool,
-           imports: list[float], chunks: list[tuple[int, float, float, float]],
-           steps: list[tuple[int, float]], command: str, load: tuple[float, float],
-           started: dt.datetime, elapsed: float) -> str:
+def report(
+    timings: list[Timing],
+    memory: dict[tuple[str, int], float],
+    peak_reset: bool,
+    imports: list[float],
+    chunks: list[tuple[int, float, float, float]],
+    steps: list[tuple[int, float]],
+    command: str,
+    load: tuple[float, float],
+    started: dt.datetime,
+    elapsed: float,
+) -> str:
     import mesa
     import numpy as np
 
@@ -355,9 +374,13 @@ def report(timings: list[Timing], memory: dict[tuple[str, int], float], peak_res
         "work is in its workers); less sensitive to other work on the machine than wall time.",
         "- Peak RSS: in a fresh interpreter per size, the peak RSS after the run (VmHWM, i.e. "
         "ru_maxrss of this process image) minus RSS after the imports"
-        + ("; the peak is reset after the imports (/proc/self/clear_refs) so that their "
-           "transient peak does not count" if peak_reset else
-           " (the peak could not be reset: values may show the imports' own peak)") + ".",
+        + (
+            "; the peak is reset after the imports (/proc/self/clear_refs) so that their "
+            "transient peak does not count"
+            if peak_reset
+            else " (the peak could not be reset: values may show the imports' own peak)"
+        )
+        + ".",
         "",
         "| workload | histories | repeats | median (s) | min (s) | CPU (s) | histories/s "
         "| steps run | × naive (1 proc) | × naive (2 procs) | peak RSS above imports (MB) |",
@@ -428,8 +451,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3, help="rounds of the interleaved timings")
-    ap.add_argument("--naive-5k", type=int, default=1,
-                    help="rounds that include the naive model at 5,000 (slow; default 1)")
+    ap.add_argument(
+        "--naive-5k",
+        type=int,
+        default=1,
+        help="rounds that include the naive model at 5,000 (slow; default 1)",
+    )
     ap.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS.name}")
     args = ap.parse_args(argv)
     command = " ".join([".venv/bin/python", "benchmarks/bench_engine.py", *argv])
@@ -458,8 +485,18 @@ def main(argv: list[str] | None = None) -> int:
         peak_reset = peak_reset and bool(m["peak_reset"])
     steps = [(n, in_child("step", n)["ms_per_step"]) for n in (1, 1_000, 10_000, 32_768)]
 
-    text = report(timings, memory, peak_reset, imports, chunks, steps, command,
-                  (load_before, os.getloadavg()[0]), started, time.perf_counter() - t0)
+    text = report(
+        timings,
+        memory,
+        peak_reset,
+        imports,
+        chunks,
+        steps,
+        command,
+        (load_before, os.getloadavg()[0]),
+        started,
+        time.perf_counter() - t0,
+    )
     print(text)
     if not args.no_write:
         RESULTS.write_text(text)

@@ -31,6 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.common import append_section, cpu_model  # noqa: E402
 from sim.analysis.backends import BackendError, engine_version, open_backend  # noqa: E402
 from sim.analysis.evaluate import evaluate  # noqa: E402
 from sim.params import Params, make_params  # noqa: E402
@@ -62,16 +63,6 @@ class Row:
     @property
     def histories(self) -> int:
         return self.points * self.runs
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
 
 
 def grid(points: int) -> list[Params]:
@@ -208,16 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         print("ERROR: some backend returned different counts", file=sys.stderr)
         return 1
     if not args.no_write:
-        new = not RESULTS.exists()
-        with RESULTS.open("a", encoding="utf-8") as f:
-            if new:
-                f.write(
-                    "# Sweep benchmark: histories per second by backend\n\n"
-                    "Written by `benchmarks/bench_sweep.py` (also run by `make bench`); "
-                    "newest run last.\n\n"
-                )
-            f.write(section + "\n")
-        print(f"appended to {RESULTS.relative_to(REPO_ROOT)}")
+        append_section(
+            RESULTS, "Sweep benchmark: histories per second by backend", "bench_sweep.py", section
+        )
     return 0
 
 

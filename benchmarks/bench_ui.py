@@ -37,6 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.common import append_section, cpu_model  # noqa: E402
 from tests.conftest import (  # noqa: E402  (needs the repo root on sys.path)
     CHROMIUM_ARGS,
     find_chromium,
@@ -59,17 +60,6 @@ MOVES = 5
 TARGET_S = 1.0
 TARGET_RUNS = 5_000
 RESULTS = Path(__file__).resolve().parent / "results_ui.md"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
-
 
 
 def load_average() -> str:
@@ -181,8 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; `argv` are command-line options (none: the defaults, so that another
     script can call main() without its own command line being parsed as ours)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--sizes", default=",".join(str(n) for n in SIZES),
-                    help="comma-separated numbers of histories (default: %(default)s)")
+    ap.add_argument(
+        "--sizes",
+        default=",".join(str(n) for n in SIZES),
+        help="comma-separated numbers of histories (default: %(default)s)",
+    )
     ap.add_argument("--moves", type=int, default=MOVES, help="timed moves per size (>= 3)")
     ap.add_argument("--no-write", action="store_true", help=f"do not append to {RESULTS.name}")
     args = ap.parse_args([] if argv is None else argv)
@@ -217,16 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(section)
     if not args.no_write:
-        new = not RESULTS.exists()
-        with RESULTS.open("a", encoding="utf-8") as f:
-            if new:
-                f.write(
-                    "# UI benchmark: slider move to redrawn page\n\n"
-                    "Written by `benchmarks/bench_ui.py` (also run by `make bench`); "
-                    "newest run last.\n\n"
-                )
-            f.write(section + "\n")
-        print(f"appended to {RESULTS.relative_to(REPO_ROOT)}")
+        append_section(RESULTS, "UI benchmark: slider move to redrawn page", "bench_ui.py", section)
     return 0
 
 

@@ -8,7 +8,6 @@ Bad input never produces a traceback: it exits with code 2 and one line on stder
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 import os
@@ -35,6 +34,10 @@ from rich.table import Table
 from sim import calendar, ensemble, history, sources, summary
 from sim import scenario as scenario_files
 from sim.cli_analysis import register as register_analysis
+from sim.cli_common import BadInput
+from sim.cli_common import all_scenarios as _all_scenarios
+from sim.cli_common import load_file as _load_file
+from sim.cli_common import resolve_scenario as _scenario
 from sim.outcomes import LABELS, OUTCOMES, WAR_OUTCOMES
 from sim.params import (
     ACTOR_NAMES,
@@ -110,10 +113,6 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-
-
-class BadInput(Exception):
-    """Something the user typed or wrote is wrong: exit 2 with this one-line message."""
 
 
 class Format(StrEnum):
@@ -627,64 +626,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # --- input checks -------------------------------------------------------------------------------
-
-
-def _all_scenarios() -> list[Scenario]:
-    try:
-        return list(scenario_files.list_scenarios())
-    except ScenarioError as e:
-        raise BadInput(str(e)) from None
-
-
-def _scenario(scenario_id: str | None, path: Path | None, what: str = "scenario") -> Scenario:
-    """The scenario named by an id (never a path) or by --scenario-file."""
-    if path is not None:
-        if scenario_id is not None:
-            raise BadInput(
-                f"give a scenario ID or --scenario-file, not both (got '{scenario_id}' and "
-                f"'{path}')"
-            )
-        return _load_file(path)
-    if scenario_id is None or not scenario_id.strip():
-        raise BadInput("give a scenario ID (see `cuba62 scenarios`) or --scenario-file FILE")
-    looks_like_a_path = any(c in scenario_id for c in "/\\.") or scenario_id.startswith("~")
-    if looks_like_a_path:
-        raise BadInput(
-            f"{what} '{scenario_id}' is not a scenario id (ids are like thor_immobilisation; see "
-            "`cuba62 scenarios`); to use your own file, pass --scenario-file FILE"
-        )
-    ids = [sc.id for sc in _all_scenarios()]
-    if scenario_id not in ids or not scenario_files.ID_PATTERN.fullmatch(scenario_id):
-        raise BadInput(_unknown_scenario(scenario_id, ids, what))
-    try:
-        return scenario_files.load_scenario(scenario_id)
-    except (ScenarioError, ParameterError) as e:
-        raise BadInput(str(e)) from None
-
-
-def _unknown_scenario(name: str, ids: list[str], what: str) -> str:
-    key = name.strip().lower()
-    close = [i for i in ids if i == key] or [i for i in ids if key and key in i]
-    close = close or difflib.get_close_matches(key, ids, n=1, cutoff=0.6)
-    hint = ""
-    if len(close) == 1:
-        hint = f"; did you mean '{close[0]}'?"
-    elif close:
-        hint = "; did you mean one of: " + ", ".join(close) + "?"
-    label = "scenario" if what == "scenario" else f"{what} scenario"
-    return f"unknown {label} '{name}'{hint} (see `cuba62 scenarios`)"
-
-
-def _load_file(path: Path) -> Scenario:
-    try:
-        return scenario_files.load_file(path)
-    except (ScenarioError, ParameterError) as e:
-        message = str(e)
-        raise BadInput(message if path.name in message else f"{path}: {message}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{path}: not a UTF-8 text file") from None
-    except OSError as e:
-        raise BadInput(f"cannot read {path}: {e.strerror or e}") from None
 
 
 def _check_runs(runs: int) -> None:

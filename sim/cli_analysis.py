@@ -27,10 +27,12 @@ from sim.analysis.backends import Backend as Runner
 from sim.analysis.backends import BackendError, open_backend
 from sim.analysis.evaluate import MAX_HISTORIES, AnalysisError, check_work
 from sim.analysis.space import check_outcome, float_specs, parse_names
+from sim.cli_common import BadInput
+from sim.cli_common import resolve_scenario as _scenario
 from sim.ensemble import MAX_RUNS
 from sim.outcomes import LABELS, OUTCOMES
 from sim.params import ParameterError, ParamSpec
-from sim.scenario import Scenario, ScenarioError, load_file, load_scenario
+from sim.scenario import ScenarioError
 
 WIDTH = 100
 LEGEND = {
@@ -388,18 +390,6 @@ def register(app: typer.Typer) -> None:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _scenario(scenario_id: str | None, path: Path | None) -> Scenario:
-    if path is not None and scenario_id is not None:
-        raise AnalysisError(
-            f"give a scenario ID or --scenario-file, not both (got '{scenario_id}')"
-        )
-    if path is not None:
-        return load_file(path)
-    if scenario_id is None:
-        raise AnalysisError("give a scenario ID (see `cuba62 scenarios`) or --scenario-file FILE")
-    return load_scenario(scenario_id)
-
-
 def _error(message: str) -> None:
     text = " ".join(message.split())
     sys.stderr.write(f"error: {text}\n")
@@ -416,7 +406,7 @@ def _guard(partial: Callable[[], Path | None] = lambda: None) -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
-    except (AnalysisError, BackendError, ParameterError, ScenarioError) as error:
+    except (AnalysisError, BackendError, BadInput, ParameterError, ScenarioError) as error:
         _error(str(error))
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
