@@ -34,7 +34,7 @@ from rich.table import Table
 from sim import calendar, ensemble, history, sources, summary
 from sim import scenario as scenario_files
 from sim.cli_analysis import register as register_analysis
-from sim.cli_common import BadInput
+from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt
 from sim.cli_common import all_scenarios as _all_scenarios
 from sim.cli_common import load_file as _load_file
 from sim.cli_common import resolve_scenario as _scenario
@@ -128,24 +128,6 @@ class ParamsFormat(StrEnum):
 
 # --- options shared by several commands ---------------------------------------------------------
 
-ScenarioArg = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="ID",
-        help="A scenario id from `cuba62 scenarios`, e.g. thor_immobilisation.",
-        show_default=False,
-    ),
-]
-ScenarioFileOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--scenario-file",
-        metavar="FILE",
-        help="Use your own scenario TOML file instead of an ID (check it with `cuba62 validate`).",
-        dir_okay=True,
-        show_default=False,
-    ),
-]
 RunsOpt = Annotated[
     int,
     typer.Option(

@@ -27,7 +27,7 @@ from sim.analysis.backends import Backend as Runner
 from sim.analysis.backends import BackendError, open_backend
 from sim.analysis.evaluate import MAX_HISTORIES, AnalysisError, check_work
 from sim.analysis.space import check_outcome, float_specs, parse_names
-from sim.cli_common import BadInput
+from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt
 from sim.cli_common import resolve_scenario as _scenario
 from sim.ensemble import MAX_RUNS
 from sim.outcomes import LABELS, OUTCOMES
@@ -61,23 +61,6 @@ class Format(StrEnum):
 
 # --- options shared by the three commands -------------------------------------------------------
 
-ScenarioArg = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="ID",
-        help="A scenario id from `cuba62 scenarios`, e.g. baseline.",
-        show_default=False,
-    ),
-]
-ScenarioFileOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--scenario-file",
-        metavar="FILE",
-        show_default=False,
-        help="Start from your own scenario TOML file instead of an ID.",
-    ),
-]
 SeedOpt = Annotated[
     int,
     typer.Option(

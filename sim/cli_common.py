@@ -8,10 +8,33 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from sim import scenario as scenario_files
 from sim.params import ParameterError
 from sim.scenario import Scenario, ScenarioError
+
+# The scenario argument and option every command that runs a scenario takes.
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="ID",
+        help="A scenario id from `cuba62 scenarios`, e.g. thor_immobilisation.",
+        show_default=False,
+    ),
+]
+ScenarioFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--scenario-file",
+        metavar="FILE",
+        help="Use your own scenario TOML file instead of an ID (check it with `cuba62 validate`).",
+        dir_okay=True,
+        show_default=False,
+    ),
+]
 
 
 class BadInput(Exception):
