@@ -185,6 +185,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self._u = self.random_blocks.next()
         else:  # only the histories still in `world` (see _move_out_finished)
             self._u = self.random_blocks.next_for(self._rows)
+        if self.record:  # letters arriving now are read before anyone decides
+            self._log_received()
         self._scheduled_events()
         agents: tuple[CrisisAgent, ...] = (self.us, self.uk, self.ussr)
         decisions = [agent.decide() for agent in agents]
@@ -202,8 +204,6 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         else:
             self.escalation_path[self.step_index, self._rows] = wd.escalation
         np.maximum(wd.peak, wd.escalation, out=wd.peak)
-        if self.record:
-            self._log_received()
         self.step_index += 1
 
     def run(self) -> None:
@@ -436,14 +436,14 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     def _log_received(self) -> None:
         wd, t, d = self.world, self.step_index, self.delay_steps
         for field_name, actor, text in (
-            ("us_pledge", "ussr", "Moscow reads the US no-invasion pledge"),
-            ("us_secret_jupiters", "ussr", "Moscow receives the secret Jupiter assurance"),
-            ("us_public_jupiters", "ussr", "Moscow receives the public Jupiter offer"),
-            ("uk_thor", "ussr", "Moscow learns of the British Thor offer at the UN"),
-            ("uk_berlin", "ussr", "Moscow receives the Berlin proposal"),
-            ("ussr_offer", "us", "Washington reads Khrushchev's offer: withdrawal for a pledge"),
-            ("ussr_turkey", "us", "Washington reads the demand for the Jupiters in Turkey"),
-            ("ussr_berlin", "us", "Washington reads the demand over Berlin"),
+            ("us_pledge", "ussr", "reads the US no-invasion pledge"),
+            ("us_secret_jupiters", "ussr", "receives the secret Jupiter assurance"),
+            ("us_public_jupiters", "ussr", "receives the public Jupiter offer"),
+            ("uk_thor", "ussr", "learns of the British Thor offer at the UN"),
+            ("uk_berlin", "ussr", "receives the Berlin proposal"),
+            ("ussr_offer", "us", "reads Khrushchev's offer: withdrawal for a pledge"),
+            ("ussr_turkey", "us", "reads the demand for the Jupiters in Turkey"),
+            ("ussr_berlin", "us", "reads the demand over Berlin"),
         ):
             sent = int(getattr(wd, field_name)[0])
             if sent >= 0 and sent + d == t and wd.active[0]:
