@@ -119,7 +119,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
         return self._u[:, column]
 
-    def finish(self, rows: Mask, outcome: int) -> None:
+    def finish(self, rows: Mask | None, outcome: int) -> None:
+        """End `rows` (None: no history) with `outcome`."""
+        if rows is None:
+            return
         rows = rows & self.world.active
         if not rows.any():
             return
@@ -132,7 +135,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
             self._event("world", "outcome", f"Outcome: {LABELS[OUTCOMES[outcome]]}")
 
-    def start_war(self, rows: Mask, rung: int, text: str) -> None:
+    def start_war(self, rows: Mask | None, rung: int, text: str) -> None:
+        """Raise `rows` (None: no history) to the war rung `rung`."""
+        if rows is None:
+            return
         rows = rows & self.world.active & (self.world.escalation < rung)
         if not rows.any():  # the usual case: skip the arithmetic below
             return

@@ -43,6 +43,11 @@ Legal = list[Mask | bool]
 Controller = Callable[[int, "CrisisModel"], npt.NDArray[np.integer]]
 
 
+def anywhere(allowed: Mask | bool) -> bool:
+    """Is an action legal in at least one history?"""
+    return allowed if isinstance(allowed, bool) else bool(allowed.any())
+
+
 def dense(columns: dict[int, Column], n: int, actions: int) -> Array:
     """The (n, actions) array of a column dictionary (absent columns 0)."""
     out = np.zeros((n, actions))
@@ -64,6 +69,7 @@ class Decision:
     reasons: dict[str, Component]
     n: int
     actions: int
+    possible: frozenset[int]  # actions some history may have chosen (see `CrisisAgent.chose`)
 
     @cached_property
     def probabilities(self) -> Array:  # (N, A)
@@ -72,11 +78,6 @@ class Decision:
     @cached_property
     def components(self) -> dict[str, Array]:  # name -> (N, A)
         return {name: dense(c, self.n, self.actions) for name, c in self.reasons.items()}
-
-    def possible(self, a: int) -> bool:
-        """Can any history have chosen action `a`? Not if its probability is 0 everywhere, unless
-        it is the last action (which takes what rounding leaves of the cumulative sum)."""
-        return a in self.columns or a == self.actions - 1
 
 
 def row_max(x: Array) -> Array:
@@ -187,16 +188,19 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
     def nothing_to_choose(self, legal: Legal) -> bool:
         """Only doing nothing is allowed, in every history, and no log is kept: `reasons` can
         skip its components (they would explain a choice nobody makes)."""
-        return not (self.model.record or any(np.any(x) for x in legal[1:]))
+        return not (self.model.record or any(anywhere(x) for x in legal[1:]))
 
     def decide(self) -> Decision:
         """Quantal-response choice, replaced where a controller (a human player) says so."""
         reasons, legal = self.reasons()
         legal[0] = True  # doing nothing is always possible
         # Actions legal in at least one history; the others have probability 0 everywhere.
-        live = [bool(np.any(x)) for x in legal]
+        live = [anywhere(x) for x in legal]
         n = self.model.world.n
         columns: dict[int, Column]
+        # Which actions can have been drawn: those with a probability somewhere, and the last one,
+        # which takes what rounding leaves of the cumulative sum (`draw_columns`).
+        possible = frozenset(a for a, is_live in enumerate(live) if is_live) | {len(live) - 1}
         if any(live[1:]):
             weights = self.probabilities(reasons, legal, live)
             choice = draw_columns(
@@ -207,6 +211,7 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         else:  # nothing but doing nothing is allowed anywhere (before the crisis is public)
             columns = {0: 1.0}
             choice = np.zeros(n, dtype=np.int8)
+            possible = frozenset({0})
         controller = self.model.controllers.get(self.actor)
         if controller is not None:
             mask = self.legal_mask(legal)
@@ -226,7 +231,8 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
                     + ", ".join(a for a, ok in zip(self.actions, mask[rows[0]], strict=True) if ok)
                 )
             choice = np.where(mine, forced, choice).astype(np.int8)
-        self.last = Decision(choice, columns, reasons, n, len(self.actions))
+            possible = frozenset(range(len(self.actions)))
+        self.last = Decision(choice, columns, reasons, n, len(self.actions), possible)
         return self.last
 
     def legal_mask(self, legal: Legal) -> Mask:
@@ -276,10 +282,14 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         total_weight = column_sum([weights.get(a) for a in range(len(live))])
         return {a: weight / total_weight for a, weight in weights.items()}
 
-    def chose(self, decision: Decision, action: str) -> Mask:
-        """Histories (still running) in which this agent chose `action`."""
-        rows: Mask = (decision.choice == self.index(action)) & self.model.world.active
-        return rows
+    def chose(self, decision: Decision, action: str) -> Mask | None:
+        """Histories (still running) in which this agent chose `action`; None if there are none
+        (most actions, most steps: then the caller has nothing to do)."""
+        a = self.index(action)
+        if a not in decision.possible:
+            return None
+        rows: Mask = (decision.choice == a) & self.model.world.active
+        return rows if rows.any() else None
 
     def apply(self, decision: Decision) -> None:
         """Write the consequences of `decision` into the world."""

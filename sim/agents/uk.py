@@ -47,6 +47,7 @@ class UnitedKingdom(CrisisAgent):
     actions = ("support", "advise_restraint", "press_firmness", "raise_alert")
     random_column = 1
     prefs = Preferences()
+    targets = np.asarray([ADVICE_TARGET[a] for a in actions])
 
     def reasons(self) -> tuple[dict[str, Component], Legal]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
@@ -95,9 +96,12 @@ class UnitedKingdom(CrisisAgent):
     def apply(self, decision: Decision) -> None:
         """Move the British line towards this step's choice and, perhaps, raise the alert."""
         wd = self.model.world
-        target = np.asarray([ADVICE_TARGET[a] for a in self.actions])[decision.choice]
-        moved = wd.active & (self.model.step_index >= w.UK_TOLD_STEP)
+        if self.model.step_index < w.UK_TOLD_STEP:  # London does not know yet: nothing moves
+            return
+        target = self.targets[decision.choice]
         wd.uk_advice = np.where(
-            moved, ADVICE_MEMORY * wd.uk_advice + (1 - ADVICE_MEMORY) * target, wd.uk_advice
+            wd.active, ADVICE_MEMORY * wd.uk_advice + (1 - ADVICE_MEMORY) * target, wd.uk_advice
         )
-        wd.uk_alert |= self.chose(decision, "raise_alert")
+        alert = self.chose(decision, "raise_alert")
+        if alert is not None:
+            wd.uk_alert |= alert

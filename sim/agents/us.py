@@ -193,7 +193,7 @@ class UnitedStates(CrisisAgent):
             ("offer_public_jupiters", "us_public_jupiters"),
         ):
             rows = self.chose(decision, action)
-            if not rows.any():
+            if rows is None:
                 continue
             setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
             m.note_messages(rows, "us", action)

@@ -166,14 +166,18 @@ class SovietUnion(CrisisAgent):
             ("demand_berlin", "ussr_berlin"),
         ):
             rows = self.chose(decision, action)
-            if not rows.any():
+            if rows is None:
                 continue
             setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
             if action != "halt_ships":
                 m.note_messages(rows, "ussr", action)
         press = self.chose(decision, "press_berlin")
-        wd.berlin = np.where(press, np.minimum(wd.berlin + 1, 2), wd.berlin).astype(np.int16)
+        if press is not None:
+            wd.berlin = np.where(press, np.minimum(wd.berlin + 1, 2), wd.berlin).astype(np.int16)
         accept = self.chose(decision, "accept")
+        if accept is None:
+            m.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
+            return
         at_war = wd.escalation >= w.STRIKE
         m.end_war(accept & at_war)
         deal = accept & ~at_war
