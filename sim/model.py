@@ -109,11 +109,23 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         # `world`, its row in `_full` (`_rows`). Never when recording or controlled.
         self._full: w.World | None = None
         self._rows: npt.NDArray[np.intp] | None = None
+        # `danger()` while the agents decide (they all read the same state); None otherwise.
+        self._deciding = False
+        self._danger: npt.NDArray[np.float64] | None = None
 
     # --- what agents call ----------------------------------------------------------------------
     @property
     def now(self) -> dt.datetime:
         return calendar.step_time(self.step_index)
+
+    def danger(self) -> npt.NDArray[np.float64]:
+        """`sim.world.danger` of the current state, computed once per step while agents decide."""
+        if self._danger is not None:
+            return self._danger
+        danger = w.danger(self.world)
+        if self._deciding:
+            self._danger = danger
+        return danger
 
     def uniform(self, column: int) -> npt.NDArray[np.float64]:
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
@@ -193,7 +205,9 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self._u = self.random_blocks.next_for(self._rows)
         self._scheduled_events()
         agents: tuple[CrisisAgent, ...] = (self.us, self.uk, self.ussr)
+        self._deciding = True
         decisions = [agent.decide() for agent in agents]
+        self._deciding, self._danger = False, None
         if self.record:
             for agent, decision in zip(agents, decisions, strict=False):
                 self._log_decision(agent, decision)

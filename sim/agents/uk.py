@@ -61,7 +61,7 @@ class UnitedKingdom(CrisisAgent):
         fo = p.f("uk.foreign_office_weight")
         cab = 1.0 - fo
         berlin_demand = wd.known(wd.ussr_berlin, t, m.delay_steps) | (wd.berlin >= 1)
-        danger = w.danger(wd)
+        danger = m.danger()
         un_appeal = float(t >= w.UN_APPEAL_STEP)
 
         # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.

@@ -118,7 +118,7 @@ class UnitedStates(CrisisAgent):
         allies = p.f("us.weight_on_allies") * wd.cohesion
         days_quarantine = max(0, t - w.QUARANTINE_STEP) / 4.0
         mo = wd.missiles_operational
-        danger = w.danger(wd)
+        danger = m.danger()
         # British advice counts in proportion to consultation. Restraint (the UN route, a deal)
         # argues for offers and against force [UPI93, Aval-87]; firmness (Macmillan's fear of a
         # Cuba–Berlin trade) argues only against a public trade of NATO missiles, never for war.

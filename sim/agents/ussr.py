@@ -101,7 +101,7 @@ class SovietUnion(CrisisAgent):
 
         fear = pr.fear_of_war * (1.0 - p.f("ussr.risk_acceptance"))
         resolve = p.f("ussr.resolve")
-        danger = w.danger(wd)
+        danger = m.danger()
         days_blockade = max(0, t - w.QUARANTINE_STEP) / 4.0
         # What Moscow expects for withdrawing: a pledge, plus whatever it has publicly demanded.
         expected = (
