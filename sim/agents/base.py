@@ -80,14 +80,6 @@ class Decision:
         return {name: dense(c, self.n, self.actions) for name, c in self.reasons.items()}
 
 
-def row_max(x: Array) -> Array:
-    """`x.max(axis=1)`, column by column: numpy reduces a short last axis slowly, row by row."""
-    out = x[:, 0].copy()
-    for a in range(1, x.shape[1]):
-        np.maximum(out, x[:, a], out=out)
-    return out
-
-
 def _pairwise(c: list[Array | None]) -> Array | None:
     """The sum of `c` (None: a column of zeros) in numpy's pairwise order for 8 columns."""
 
@@ -117,16 +109,9 @@ def column_sum(c: list[Array | None]) -> Array:
         total = None
         for column in c:
             if column is not None:
-                total = column.copy() if total is None else total + column
+                total = column if total is None else total + column
     assert total is not None  # doing nothing always has a weight
     return total
-
-
-def row_sum(x: Array) -> Array:
-    """`x.sum(axis=1)` to the last bit (see `column_sum`)."""
-    if x.shape[1] > 8:
-        return x.sum(axis=1)
-    return column_sum([x[:, a] for a in range(x.shape[1])])
 
 
 def draw_columns(probabilities: list[Array | None], u: Array) -> Choice:
@@ -147,11 +132,6 @@ def draw_columns(probabilities: list[Array | None], u: Array) -> Choice:
             below = cumulative < u
         choice += below
     return choice
-
-
-def draw(probabilities: Array, u: Array) -> Choice:
-    """`draw_columns` of an (N, A) array."""
-    return draw_columns([probabilities[:, a] for a in range(probabilities.shape[1])], u)
 
 
 class CrisisAgent(mesa.Agent):  # type: ignore[misc]
@@ -249,8 +229,8 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
 
         Column by column over the actions legal somewhere (`live`), with the arithmetic of the
         (N, A) version: the components added in their order (an absent 0 changes nothing; the sign
-        of a zero total cannot matter below), illegal entries -inf for the row maximum, then exp of
-        0 and zeroed. Actions legal nowhere have probability 0 and are left out.
+        of a zero total cannot matter below), illegal entries -inf, so that they weigh
+        exp(-inf) = 0. Actions legal nowhere have probability 0 and are left out.
         """
         n = self.model.world.n
         noise = self.model.params.f("world.decision_noise")
@@ -273,12 +253,11 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         weights: dict[int, Array] = {}
         for a, s in scaled.items():
             x = s - peak
-            if legal[a] is not True:
-                # exp(-inf) takes numpy's slow path: exponentiate 0 for illegal entries, then zero.
-                x = np.where(legal[a], x, 0.0)
-            if np.ndim(x) == 0:  # the same value in every history: exp of an array, as above
+            if not isinstance(x, np.ndarray):  # the same in every history: exp of an array anyway
                 x = np.full(n, x)
-            weights[a] = np.exp(x) if legal[a] is True else np.exp(x) * legal[a]
+            # exp(-inf) is exactly 0 and costs a little more than exp of a number (numpy's SIMD exp
+            # handles it lane by lane: the finite entries come out as without it).
+            weights[a] = np.exp(x)
         total_weight = column_sum([weights.get(a) for a in range(len(live))])
         return {a: weight / total_weight for a, weight in weights.items()}
 
