@@ -112,6 +112,12 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         # `danger()` while the agents decide (they all read the same state); None otherwise.
         self._deciding = False
         self._danger: npt.NDArray[np.float64] | None = None
+        # Incident hazard per step, and by rung of the ladder times local autonomy: the first
+        # factors of the incident rate, which do not change during a run.
+        p = self.params
+        self._hazard = p.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
+        local = 0.6 + 1.3 * p.f("ussr.local_autonomy")
+        self._incident_rate = self._hazard * np.asarray(LEVEL_HAZARD) * local
 
     # --- what agents call ----------------------------------------------------------------------
     @property
@@ -180,6 +186,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def end_war(self, rows: Mask) -> None:
         """A war stops short of nuclear use: classify by the highest rung reached."""
+        if not rows.any():  # the usual case: skip the three classifications
+            return
         wd = self.world
         self.finish(rows & (wd.escalation == w.NUCLEAR), NUCLEAR)
         self.finish(rows & (wd.escalation == w.INVASION), INVASION)
@@ -229,8 +237,11 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     def run(self) -> None:
         """Run to the horizon (or until every history has ended)."""
         compact = not (self.record or self.controllers)
+        # The schedule itself, not Mesa's event-driven wrapper of `step` (an event popped and
+        # rescheduled every step: ~4% of a run of 1,000 histories); Mesa's clock is not read.
+        step = CrisisModel.step
         while self.step_index < calendar.N_STEPS and self.world.active.any():
-            self.step()
+            step(self)
             if compact:
                 self._move_out_finished()
         self._restore_finished()
@@ -362,14 +373,11 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self._event("uk", "message_sent" if tabled[0] else "scheduled", text)
 
     def _ships_and_sites(self) -> None:
-        wd, t = self.world, self.step_index
+        wd = self.world
         halted = wd.sent(wd.shipments_halted) & wd.active
         turning = halted & (wd.ships_en_route > 0.5)
-        turned = np.where(turning, wd.ships_en_route * TURN_BACK_RATE, 0.0)
-        wd.ships_en_route -= turned
-        wd.ships_turned_back += turned
-        first = turning & (wd.turnback_step < 0)
-        wd.turnback_step[first] = t
+        if turning.any():
+            self._turn_back(turning)
         building = wd.active & (wd.escalation < w.STRIKE)
         wd.missiles_operational = np.where(
             building,
@@ -377,22 +385,31 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             wd.missiles_operational,
         )
 
+    def _turn_back(self, turning: Mask) -> None:
+        """A share of the ships still en route turns back where the halt order holds."""
+        wd, t = self.world, self.step_index
+        turned = np.where(turning, wd.ships_en_route * TURN_BACK_RATE, 0.0)
+        wd.ships_en_route -= turned
+        wd.ships_turned_back += turned
+        first = turning & (wd.turnback_step < 0)
+        wd.turnback_step[first] = t
+
     def _incidents(self) -> None:
         """Schelling's threat that leaves something to chance: incidents nobody chose."""
         wd, p = self.world, self.params
-        hazard = p.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
-        level = np.asarray(LEVEL_HAZARD)[wd.escalation]
-        local = 0.6 + 1.3 * p.f("ussr.local_autonomy")
-        # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
-        ships_sailing = (wd.escalation == w.QUARANTINE) & ~wd.sent(wd.shipments_halted)
-        tankers = (wd.escalation == w.QUARANTINE) & wd.tankers
-        rate = (
-            hazard
-            * level
-            * local
-            * (1.0 + 0.15 * wd.uk_alert)
-            * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
-        )
+        hazard = self._hazard
+        # hazard * level of the rung * local autonomy, looked up by rung (see __init__) ...
+        rate = self._incident_rate[wd.escalation]
+        # ... times the British alert and ships at sea; a factor that is 1 everywhere is skipped
+        # (x * 1.0 is x), which saves the arithmetic in most steps.
+        if wd.uk_alert.any():
+            rate = rate * (1.0 + 0.15 * wd.uk_alert)
+        at_sea = wd.escalation == w.QUARANTINE
+        if at_sea.any():
+            # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
+            ships_sailing = at_sea & ~wd.sent(wd.shipments_halted)
+            tankers = at_sea & wd.tankers
+            rate = rate * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
         occurs = wd.active & (self.uniform(3) < rate)
         if not occurs.any():
             self._berlin_incidents(hazard)
@@ -423,6 +440,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     def _berlin_incidents(self, hazard: float) -> None:
         wd = self.world
         tense = wd.active & (wd.berlin >= 2)
+        if not tense.any():
+            return
         clash = tense & (self.uniform(7) < hazard * 6.0) & (self.uniform(10) < 0.6)
         wd.berlin[clash] = 3
         if self.record and clash[0]:
