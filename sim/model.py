@@ -449,10 +449,14 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def _settle_wars(self) -> None:
         wd, t = self.world, self.step_index
-        self.finish(wd.escalation == w.NUCLEAR, NUCLEAR)
+        at_war = wd.escalation >= w.STRIKE
+        war_somewhere = bool(at_war.any())  # if not, neither nuclear use nor a war to end
+        if war_somewhere:
+            self.finish(wd.escalation == w.NUCLEAR, NUCLEAR)
         self.finish(wd.berlin >= 3, BERLIN_CLASH)
-        over = (wd.escalation >= w.STRIKE) & (t - wd.strike_step >= w.WAR_PHASE_STEPS)
-        self.end_war(over & wd.active)
+        if war_somewhere:
+            over = at_war & (t - wd.strike_step >= w.WAR_PHASE_STEPS)
+            self.end_war(over & wd.active)
 
     # --- the event log (history `start` only) --------------------------------------------------
     def _event(

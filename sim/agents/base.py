@@ -123,6 +123,7 @@ def draw_columns(probabilities: list[Array | None], u: Array) -> Choice:
     """
     first = probabilities[0]
     assert first is not None
+    u = np.ascontiguousarray(u)  # a column of the step's draws: compared several times below
     cumulative = first
     below = cumulative < u
     choice = below.astype(np.int8)
@@ -130,7 +131,7 @@ def draw_columns(probabilities: list[Array | None], u: Array) -> Choice:
         if p is not None:
             cumulative = cumulative + p
             below = cumulative < u
-        choice += below
+        choice += below.view(np.int8)  # True is 1: the same count, without a cast
     return choice
 
 

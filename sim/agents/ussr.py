@@ -82,8 +82,10 @@ class SovietUnion(CrisisAgent):
     def reasons(self) -> tuple[dict[str, Component], Legal]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
         t, d, ix = m.step_index, m.delay_steps, self.index
-        public = wd.course_quarantine & (t >= w.SPEECH_STEP)
         at_war = wd.escalation >= w.STRIKE
+        if t < w.SPEECH_STEP and not (m.record or at_war.any()):
+            return {}, self.nothing_legal()  # Moscow does not know it is found out; no war yet
+        public = wd.course_quarantine & (t >= w.SPEECH_STEP)
         blockade = public & (t >= w.QUARANTINE_STEP) & ~at_war
         linkage = p.b("ussr.berlin_linkage")
         legal = self.nothing_legal()
