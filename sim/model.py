@@ -111,6 +111,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self._rows: npt.NDArray[np.intp] | None = None
         # `danger()` while the agents decide (they all read the same state); None otherwise.
         self._deciding = False
+        self._scheduled: dict[str, int] = {}
         self._danger: npt.NDArray[np.float64] | None = None
         # Incident hazard per step, and by rung of the ladder times local autonomy: the first
         # factors of the incident rate, which do not change during a run.
@@ -123,6 +124,13 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     @property
     def now(self) -> dt.datetime:
         return calendar.step_time(self.step_index)
+
+    def scheduled(self, name: str) -> int:
+        """A date parameter as a step, worked out once (parameters do not change in a run)."""
+        step = self._scheduled.get(name)
+        if step is None:
+            step = self._scheduled[name] = self.params.step(name)
+        return step
 
     def danger(self) -> npt.NDArray[np.float64]:
         """`sim.world.danger` of the current state, computed once per step while agents decide."""
@@ -322,7 +330,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
                 "scheduled",
                 "U Thant appeals for a 2–3 week standstill (UN-SG1353)",
             )
-        if p.b("us.widen_to_tankers") and t == p.step("us.tankers_time"):
+        if p.b("us.widen_to_tankers") and t == self.scheduled("us.tankers_time"):
             rows = active & wd.course_quarantine
             wd.tankers |= rows
             wd.cohesion[rows] -= 0.1  # the FO and allies objected [S:56–58]
@@ -354,7 +362,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         cohesion_cost: float,
     ) -> None:
         """Thor offer or Berlin proposal: tabled, unless it waits for a US that refuses."""
-        if not made or self.step_index != self.params.step(when):
+        if not made or self.step_index != self.scheduled(when):
             return
         wd = self.world
         rows = wd.active & wd.course_quarantine & (wd.escalation < w.STRIKE)
@@ -407,7 +415,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         at_sea = wd.escalation == w.QUARANTINE
         if at_sea.any():
             # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
-            ships_sailing = at_sea & ~wd.sent(wd.shipments_halted)
+            ships_sailing = at_sea & wd.unsent(wd.shipments_halted)
             tankers = at_sea & wd.tankers
             rate = rate * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
         occurs = wd.active & (self.uniform(3) < rate)

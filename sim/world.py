@@ -155,6 +155,10 @@ class World:
     def sent(self, sent: Int) -> Bool:
         return sent >= 0
 
+    def unsent(self, sent: Int) -> Bool:
+        """Not sent (yet): `~sent(...)` in one call."""
+        return sent < 0
+
 
 #: How close to war each rung of the ladder feels (see `danger`).
 DANGER_LEVEL = np.asarray((0.0, 0.2, 0.5, 1.2, 1.5, 1.8, 2.0))

@@ -97,16 +97,14 @@ class UnitedStates(CrisisAgent):
         quarantine_on = in_crisis & (t >= w.QUARANTINE_STEP)
         soviet_offer = wd.known(wd.ussr_offer, t, delay)
         turkey_demand = wd.known(wd.ussr_turkey, t, delay)
-        legal[ix("offer_pledge")] = in_crisis & ~wd.sent(wd.us_pledge)
-        public_trade = bool(
-            p.b("us.public_jupiter_trade")
-        )  # then the assurance is public, not secret
-        legal[ix("offer_secret_jupiters")] = (
-            in_crisis & turkey_demand & ~wd.sent(wd.us_secret_jupiters) & (not public_trade)
-        )
-        legal[ix("offer_public_jupiters")] = (
-            in_crisis & turkey_demand & ~wd.sent(wd.us_public_jupiters) & public_trade
-        )
+        legal[ix("offer_pledge")] = in_crisis & wd.unsent(wd.us_pledge)
+        # Which of the two Jupiter assurances exists is a parameter: secret, or public (a trade).
+        public_trade = bool(p.b("us.public_jupiter_trade"))
+        jupiters = in_crisis & turkey_demand
+        if public_trade:
+            legal[ix("offer_public_jupiters")] = jupiters & wd.unsent(wd.us_public_jupiters)
+        else:
+            legal[ix("offer_secret_jupiters")] = jupiters & wd.unsent(wd.us_secret_jupiters)
         legal[ix("air_strike")] = quarantine_on
         # An invasion needs its force assembled, unless it follows a strike (OPLAN 316 logic).
         legal[ix("invade")] = (in_crisis & (t >= w.INVASION_READY_STEP)) | (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import world as w
-from sim.agents.base import Array, Component, CrisisAgent, Decision, Legal
+from sim.agents.base import Array, Component, CrisisAgent, Decision, Legal, Mask
 from sim.outcomes import CLIMBDOWN, NEGOTIATED
 
 
@@ -89,12 +89,12 @@ class SovietUnion(CrisisAgent):
         blockade = public & (t >= w.QUARANTINE_STEP) & ~at_war
         linkage = p.b("ussr.berlin_linkage")
         legal = self.nothing_legal()
-        legal[ix("halt_ships")] = public & ~wd.sent(wd.shipments_halted) & ~at_war
-        legal[ix("offer_withdrawal")] = blockade & ~wd.sent(wd.ussr_offer)
-        legal[ix("demand_turkey")] = blockade & wd.sent(wd.ussr_offer) & ~wd.sent(wd.ussr_turkey)
-        legal[ix("demand_berlin")] = (
-            blockade & wd.sent(wd.ussr_offer) & ~wd.sent(wd.ussr_berlin) & linkage
-        )
+        legal[ix("halt_ships")] = public & wd.unsent(wd.shipments_halted) & ~at_war
+        legal[ix("offer_withdrawal")] = blockade & wd.unsent(wd.ussr_offer)
+        offered = blockade & wd.sent(wd.ussr_offer)
+        legal[ix("demand_turkey")] = offered & wd.unsent(wd.ussr_turkey)
+        if linkage:  # Berlin is on the table only in the linkage scenario
+            legal[ix("demand_berlin")] = offered & wd.unsent(wd.ussr_berlin)
         legal[ix("accept")] = (blockade & wd.known(wd.us_pledge, t, d)) | at_war
         legal[ix("climb_down")] = blockade
         legal[ix("press_berlin")] = (public | at_war) & (wd.berlin < 2)
@@ -185,6 +185,7 @@ class SovietUnion(CrisisAgent):
         deal = accept & ~at_war
         if deal.any():
             bits = np.zeros(wd.n, dtype=np.uint8)
+            known: dict[str, Mask] = {}
             for sent_step, name in (
                 (wd.us_pledge, "pledge"),
                 (wd.us_secret_jupiters, "secret_jupiters"),
@@ -192,10 +193,10 @@ class SovietUnion(CrisisAgent):
                 (wd.uk_thor, "thor_immobilisation"),
                 (wd.uk_berlin, "berlin_terms"),
             ):
-                known = wd.known(sent_step, t, d)
-                bits |= np.where(known, w.CONCESSION_BIT[name], 0).astype(np.uint8)
-            un = wd.known(wd.uk_thor, t, d) | wd.known(wd.uk_berlin, t, d)
-            bits |= np.where(un, w.CONCESSION_BIT["un_inspection"], 0).astype(np.uint8)
-            wd.concessions = np.where(deal, bits, wd.concessions).astype(np.uint8)
+                known[name] = wd.known(sent_step, t, d)
+                bits |= known[name].view(np.uint8) * np.uint8(w.CONCESSION_BIT[name])  # 0 or bit
+            un = known["thor_immobilisation"] | known["berlin_terms"]
+            bits |= un.view(np.uint8) * np.uint8(w.CONCESSION_BIT["un_inspection"])
+            wd.concessions = np.where(deal, bits, wd.concessions)
             m.finish(deal, NEGOTIATED)
         m.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
