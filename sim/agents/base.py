@@ -247,20 +247,25 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
             if legal[a] is not True:  # not legal in every history: -inf there
                 s = np.where(legal[a], s, -np.inf)
             scaled[a] = s
+        # From here on every array is new, so the arithmetic can write in place (out=): the same
+        # numbers, without allocating.
         values = iter(scaled.values())
-        peak = next(values)
+        peak = np.maximum(next(values), next(values))
+        if not isinstance(peak, np.ndarray):  # both the same in every history
+            peak = np.full(n, peak)
         for s in values:
-            peak = np.maximum(peak, s)
+            np.maximum(peak, s, out=peak)
         weights: dict[int, Array] = {}
         for a, s in scaled.items():
-            x = s - peak
-            if not isinstance(x, np.ndarray):  # the same in every history: exp of an array anyway
-                x = np.full(n, x)
+            if isinstance(s, np.ndarray):
+                x = np.subtract(s, peak, out=s)
+            else:  # the same in every history: exp of an array anyway
+                x = np.full(n, s) - peak
             # exp(-inf) is exactly 0 and costs a little more than exp of a number (numpy's SIMD exp
             # handles it lane by lane: the finite entries come out as without it).
-            weights[a] = np.exp(x)
+            weights[a] = np.exp(x, out=x)
         total_weight = column_sum([weights.get(a) for a in range(len(live))])
-        return {a: weight / total_weight for a, weight in weights.items()}
+        return {a: np.divide(w, total_weight, out=w) for a, w in weights.items()}
 
     def chose(self, decision: Decision, action: str) -> Mask | None:
         """Histories (still running) in which this agent chose `action`; None if there are none
