@@ -109,17 +109,46 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         # `world`, its row in `_full` (`_rows`). Never when recording or controlled.
         self._full: w.World | None = None
         self._rows: npt.NDArray[np.intp] | None = None
+        # `danger()` while the agents decide (they all read the same state); None otherwise.
+        self._deciding = False
+        self._scheduled: dict[str, int] = {}
+        self._danger: npt.NDArray[np.float64] | None = None
+        # Incident hazard per step, and by rung of the ladder times local autonomy: the first
+        # factors of the incident rate, which do not change during a run.
+        p = self.params
+        self._hazard = p.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
+        local = 0.6 + 1.3 * p.f("ussr.local_autonomy")
+        self._incident_rate = self._hazard * np.asarray(LEVEL_HAZARD) * local
 
     # --- what agents call ----------------------------------------------------------------------
     @property
     def now(self) -> dt.datetime:
         return calendar.step_time(self.step_index)
 
+    def scheduled(self, name: str) -> int:
+        """A date parameter as a step, worked out once (parameters do not change in a run)."""
+        step = self._scheduled.get(name)
+        if step is None:
+            step = self._scheduled[name] = self.params.step(name)
+        return step
+
+    def danger(self) -> npt.NDArray[np.float64]:
+        """`sim.world.danger` of the current state, computed once per step while agents decide."""
+        if self._danger is not None:
+            return self._danger
+        danger = w.danger(self.world)
+        if self._deciding:
+            self._danger = danger
+        return danger
+
     def uniform(self, column: int) -> npt.NDArray[np.float64]:
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
         return self._u[:, column]
 
-    def finish(self, rows: Mask, outcome: int) -> None:
+    def finish(self, rows: Mask | None, outcome: int) -> None:
+        """End `rows` (None: no history) with `outcome`."""
+        if rows is None:
+            return
         rows = rows & self.world.active
         if not rows.any():
             return
@@ -132,7 +161,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
             self._event("world", "outcome", f"Outcome: {LABELS[OUTCOMES[outcome]]}")
 
-    def start_war(self, rows: Mask, rung: int, text: str) -> None:
+    def start_war(self, rows: Mask | None, rung: int, text: str) -> None:
+        """Raise `rows` (None: no history) to the war rung `rung`."""
+        if rows is None:
+            return
         rows = rows & self.world.active & (self.world.escalation < rung)
         if not rows.any():  # the usual case: skip the arithmetic below
             return
@@ -162,6 +194,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def end_war(self, rows: Mask) -> None:
         """A war stops short of nuclear use: classify by the highest rung reached."""
+        if not rows.any():  # the usual case: skip the three classifications
+            return
         wd = self.world
         self.finish(rows & (wd.escalation == w.NUCLEAR), NUCLEAR)
         self.finish(rows & (wd.escalation == w.INVASION), INVASION)
@@ -189,7 +223,9 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self._log_received()
         self._scheduled_events()
         agents: tuple[CrisisAgent, ...] = (self.us, self.uk, self.ussr)
+        self._deciding = True
         decisions = [agent.decide() for agent in agents]
+        self._deciding, self._danger = False, None
         if self.record:
             for agent, decision in zip(agents, decisions, strict=False):
                 self._log_decision(agent, decision)
@@ -209,8 +245,11 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     def run(self) -> None:
         """Run to the horizon (or until every history has ended)."""
         compact = not (self.record or self.controllers)
+        # The schedule itself, not Mesa's event-driven wrapper of `step` (an event popped and
+        # rescheduled every step: ~4% of a run of 1,000 histories); Mesa's clock is not read.
+        step = CrisisModel.step
         while self.step_index < calendar.N_STEPS and self.world.active.any():
-            self.step()
+            step(self)
             if compact:
                 self._move_out_finished()
         self._restore_finished()
@@ -291,7 +330,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
                 "scheduled",
                 "U Thant appeals for a 2–3 week standstill (UN-SG1353)",
             )
-        if p.b("us.widen_to_tankers") and t == p.step("us.tankers_time"):
+        if p.b("us.widen_to_tankers") and t == self.scheduled("us.tankers_time"):
             rows = active & wd.course_quarantine
             wd.tankers |= rows
             wd.cohesion[rows] -= 0.1  # the FO and allies objected [S:56–58]
@@ -323,7 +362,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         cohesion_cost: float,
     ) -> None:
         """Thor offer or Berlin proposal: tabled, unless it waits for a US that refuses."""
-        if not made or self.step_index != self.params.step(when):
+        if not made or self.step_index != self.scheduled(when):
             return
         wd = self.world
         rows = wd.active & wd.course_quarantine & (wd.escalation < w.STRIKE)
@@ -342,14 +381,11 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self._event("uk", "message_sent" if tabled[0] else "scheduled", text)
 
     def _ships_and_sites(self) -> None:
-        wd, t = self.world, self.step_index
+        wd = self.world
         halted = wd.sent(wd.shipments_halted) & wd.active
         turning = halted & (wd.ships_en_route > 0.5)
-        turned = np.where(turning, wd.ships_en_route * TURN_BACK_RATE, 0.0)
-        wd.ships_en_route -= turned
-        wd.ships_turned_back += turned
-        first = turning & (wd.turnback_step < 0)
-        wd.turnback_step[first] = t
+        if turning.any():
+            self._turn_back(turning)
         building = wd.active & (wd.escalation < w.STRIKE)
         wd.missiles_operational = np.where(
             building,
@@ -357,22 +393,31 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             wd.missiles_operational,
         )
 
+    def _turn_back(self, turning: Mask) -> None:
+        """A share of the ships still en route turns back where the halt order holds."""
+        wd, t = self.world, self.step_index
+        turned = np.where(turning, wd.ships_en_route * TURN_BACK_RATE, 0.0)
+        wd.ships_en_route -= turned
+        wd.ships_turned_back += turned
+        first = turning & (wd.turnback_step < 0)
+        wd.turnback_step[first] = t
+
     def _incidents(self) -> None:
         """Schelling's threat that leaves something to chance: incidents nobody chose."""
         wd, p = self.world, self.params
-        hazard = p.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
-        level = np.asarray(LEVEL_HAZARD)[wd.escalation]
-        local = 0.6 + 1.3 * p.f("ussr.local_autonomy")
-        # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
-        ships_sailing = (wd.escalation == w.QUARANTINE) & ~wd.sent(wd.shipments_halted)
-        tankers = (wd.escalation == w.QUARANTINE) & wd.tankers
-        rate = (
-            hazard
-            * level
-            * local
-            * (1.0 + 0.15 * wd.uk_alert)
-            * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
-        )
+        hazard = self._hazard
+        # hazard * level of the rung * local autonomy, looked up by rung (see __init__) ...
+        rate = self._incident_rate[wd.escalation]
+        # ... times the British alert and ships at sea; a factor that is 1 everywhere is skipped
+        # (x * 1.0 is x), which saves the arithmetic in most steps.
+        if wd.uk_alert.any():
+            rate = rate * (1.0 + 0.15 * wd.uk_alert)
+        at_sea = wd.escalation == w.QUARANTINE
+        if at_sea.any():
+            # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
+            ships_sailing = at_sea & wd.unsent(wd.shipments_halted)
+            tankers = at_sea & wd.tankers
+            rate = rate * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
         occurs = wd.active & (self.uniform(3) < rate)
         if not occurs.any():
             self._berlin_incidents(hazard)
@@ -403,6 +448,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     def _berlin_incidents(self, hazard: float) -> None:
         wd = self.world
         tense = wd.active & (wd.berlin >= 2)
+        if not tense.any():
+            return
         clash = tense & (self.uniform(7) < hazard * 6.0) & (self.uniform(10) < 0.6)
         wd.berlin[clash] = 3
         if self.record and clash[0]:
@@ -410,10 +457,14 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def _settle_wars(self) -> None:
         wd, t = self.world, self.step_index
-        self.finish(wd.escalation == w.NUCLEAR, NUCLEAR)
+        at_war = wd.escalation >= w.STRIKE
+        war_somewhere = bool(at_war.any())  # if not, neither nuclear use nor a war to end
+        if war_somewhere:
+            self.finish(wd.escalation == w.NUCLEAR, NUCLEAR)
         self.finish(wd.berlin >= 3, BERLIN_CLASH)
-        over = (wd.escalation >= w.STRIKE) & (t - wd.strike_step >= w.WAR_PHASE_STEPS)
-        self.end_war(over & wd.active)
+        if war_somewhere:
+            over = at_war & (t - wd.strike_step >= w.WAR_PHASE_STEPS)
+            self.end_war(over & wd.active)
 
     # --- the event log (history `start` only) --------------------------------------------------
     def _event(

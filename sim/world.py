@@ -142,14 +142,30 @@ class World:
         self.concessions = np.zeros(n, dtype=np.uint8)
 
     def known(self, sent: Int, step: int, delay: int) -> Bool:
-        """Has a message sent at `sent` reached the other capital by `step`?"""
-        return (sent >= 0) & (sent + delay <= step)
+        """Has a message sent at `sent` reached the other capital by `step`?
+
+        That is `(sent >= 0) & (sent + delay <= step)` in one comparison instead of four calls:
+        read as unsigned, "never sent" (-1) is 65535, later than any step.
+        """
+        if step < delay:
+            return np.zeros(self.n, dtype=bool)
+        known: Bool = sent.view(np.uint16) <= step - delay
+        return known
 
     def sent(self, sent: Int) -> Bool:
         return sent >= 0
 
+    def unsent(self, sent: Int) -> Bool:
+        """Not sent (yet): `~sent(...)` in one call."""
+        return sent < 0
+
+
+#: How close to war each rung of the ladder feels (see `danger`).
+DANGER_LEVEL = np.asarray((0.0, 0.2, 0.5, 1.2, 1.5, 1.8, 2.0))
+
 
 def danger(wd: World) -> Float:
     """How close to war the crisis feels: the ladder plus recent incidents (Black Saturday)."""
-    level = np.asarray((0.0, 0.2, 0.5, 1.2, 1.5, 1.8, 2.0))[wd.escalation]
-    return level + 0.2 * np.minimum(wd.incidents, 4)
+    level = DANGER_LEVEL[wd.escalation]
+    result: Float = level + 0.2 * np.minimum(wd.incidents, 4)
+    return result

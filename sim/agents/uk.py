@@ -11,10 +11,9 @@ How much the advice counts in Washington is `uk.consultation`, applied in the US
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
 from sim import world as w
-from sim.agents.base import Array, CrisisAgent, Decision
+from sim.agents.base import Component, CrisisAgent, Decision, Legal
 
 
 class Preferences:
@@ -48,59 +47,61 @@ class UnitedKingdom(CrisisAgent):
     actions = ("support", "advise_restraint", "press_firmness", "raise_alert")
     random_column = 1
     prefs = Preferences()
+    targets = np.asarray([ADVICE_TARGET[a] for a in actions])
 
-    def utilities(self) -> tuple[dict[str, Array], npt.NDArray[np.bool_]]:
+    def reasons(self) -> tuple[dict[str, Component], Legal]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
         t, ix = m.step_index, self.index
         told = t >= w.UK_TOLD_STEP
-        legal = np.zeros((wd.n, len(self.actions)), dtype=bool)
-        legal[:, 1:] = told
-        legal[:, ix("raise_alert")] &= ~wd.uk_alert
+        legal = self.nothing_legal()
+        legal[ix("advise_restraint")] = legal[ix("press_firmness")] = told
+        legal[ix("raise_alert")] = told & ~wd.uk_alert
         if self.nothing_to_choose(legal):
             return {}, legal
         fo = p.f("uk.foreign_office_weight")
         cab = 1.0 - fo
         berlin_demand = wd.known(wd.ussr_berlin, t, m.delay_steps) | (wd.berlin >= 1)
-        danger = w.danger(wd)
+        danger = m.danger()
         un_appeal = float(t >= w.UN_APPEAL_STEP)
 
-        c: dict[str, Array] = {}
-        prestige = self.zeros()
-        prestige[:, ix("advise_restraint")] = cab * pr.cabinet_prestige
-        prestige[:, ix("press_firmness")] = cab * pr.cabinet_prestige * 0.5
-        c["cabinet: be seen to be consulted"] = prestige
-        fear = self.zeros()
-        fear[:, ix("press_firmness")] = cab * np.where(berlin_demand, pr.cabinet_berlin_fear, -0.8)
-        c["cabinet: fear of a Cuba–Berlin trade"] = fear
-        alert = self.zeros()
-        alert[:, ix("raise_alert")] = cab * (
-            -pr.cabinet_avoid_mobilisation
-            + pr.cabinet_alert_when_dangerous * np.maximum(danger - 0.5, 0)
-        )
-        c["cabinet: readiness vs no visible mobilisation"] = alert
-        calm = self.zeros()
-        calm[:, ix("raise_alert")] = -fo * pr.fo_no_provocation
-        c["foreign office: no provocative alerts"] = calm
-        legality = self.zeros()
-        legality[:, ix("advise_restraint")] = fo * (
-            pr.fo_legality * (wd.escalation >= w.QUARANTINE) + pr.fo_tankers * wd.tankers
-        )
-        c["foreign office: legality of the quarantine"] = legality
-        un = self.zeros()
-        un[:, ix("advise_restraint")] = fo * pr.fo_un_route * un_appeal
-        c["foreign office: the UN route"] = un
-        realism = self.zeros()
-        realism[:, ix("advise_restraint")] = -fo * pr.fo_realism * (1.0 - p.f("uk.consultation"))
-        realism[:, ix("press_firmness")] = -fo * pr.fo_realism
-        c["foreign office: realism about influence"] = realism
+        # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
+        restraint, firmness, alert = ix("advise_restraint"), ix("press_firmness"), ix("raise_alert")
+        c: dict[str, Component] = {}
+        c["cabinet: be seen to be consulted"] = {
+            restraint: cab * pr.cabinet_prestige,
+            firmness: cab * pr.cabinet_prestige * 0.5,
+        }
+        c["cabinet: fear of a Cuba–Berlin trade"] = {
+            firmness: cab * np.where(berlin_demand, pr.cabinet_berlin_fear, -0.8)
+        }
+        c["cabinet: readiness vs no visible mobilisation"] = {
+            alert: cab
+            * (
+                -pr.cabinet_avoid_mobilisation
+                + pr.cabinet_alert_when_dangerous * np.maximum(danger - 0.5, 0)
+            )
+        }
+        c["foreign office: no provocative alerts"] = {alert: -fo * pr.fo_no_provocation}
+        c["foreign office: legality of the quarantine"] = {
+            restraint: fo
+            * (pr.fo_legality * (wd.escalation >= w.QUARANTINE) + pr.fo_tankers * wd.tankers)
+        }
+        c["foreign office: the UN route"] = {restraint: fo * pr.fo_un_route * un_appeal}
+        c["foreign office: realism about influence"] = {
+            restraint: -fo * pr.fo_realism * (1.0 - p.f("uk.consultation")),
+            firmness: -fo * pr.fo_realism,
+        }
         return c, legal
 
     def apply(self, decision: Decision) -> None:
         """Move the British line towards this step's choice and, perhaps, raise the alert."""
         wd = self.model.world
-        target = np.asarray([ADVICE_TARGET[a] for a in self.actions])[decision.choice]
-        moved = wd.active & (self.model.step_index >= w.UK_TOLD_STEP)
+        if self.model.step_index < w.UK_TOLD_STEP:  # London does not know yet: nothing moves
+            return
+        target = self.targets[decision.choice]
         wd.uk_advice = np.where(
-            moved, ADVICE_MEMORY * wd.uk_advice + (1 - ADVICE_MEMORY) * target, wd.uk_advice
+            wd.active, ADVICE_MEMORY * wd.uk_advice + (1 - ADVICE_MEMORY) * target, wd.uk_advice
         )
-        wd.uk_alert |= self.chose(decision, "raise_alert")
+        alert = self.chose(decision, "raise_alert")
+        if alert is not None:
+            wd.uk_alert |= alert

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim import world as w
-from sim.agents.base import Array, CrisisAgent, Decision
+from sim.agents.base import Component, CrisisAgent, Decision, Legal
 from sim.outcomes import MISSILES_STAY
 
 
@@ -85,32 +85,32 @@ class UnitedStates(CrisisAgent):
         consent: npt.NDArray[np.bool_] = self.model.uniform(column) < 1.0 / (1.0 + np.exp(-u))
         return consent
 
-    def utilities(self) -> tuple[dict[str, Array], npt.NDArray[np.bool_]]:
+    def reasons(self) -> tuple[dict[str, Component], Legal]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
         t, delay = m.step_index, m.delay_steps
         ix = self.index
-        legal = np.zeros((wd.n, len(self.actions)), dtype=bool)
+        legal = self.nothing_legal()
         at_war = wd.escalation >= w.STRIKE
+        if t < w.SPEECH_STEP and not (m.record or at_war.any()):
+            return {}, legal  # before the speech only a war (the strike course) leaves a choice
         in_crisis = wd.course_quarantine & (t >= w.SPEECH_STEP) & ~at_war
         quarantine_on = in_crisis & (t >= w.QUARANTINE_STEP)
         soviet_offer = wd.known(wd.ussr_offer, t, delay)
         turkey_demand = wd.known(wd.ussr_turkey, t, delay)
-        legal[:, ix("offer_pledge")] = in_crisis & ~wd.sent(wd.us_pledge)
-        public_trade = bool(
-            p.b("us.public_jupiter_trade")
-        )  # then the assurance is public, not secret
-        legal[:, ix("offer_secret_jupiters")] = (
-            in_crisis & turkey_demand & ~wd.sent(wd.us_secret_jupiters) & (not public_trade)
-        )
-        legal[:, ix("offer_public_jupiters")] = (
-            in_crisis & turkey_demand & ~wd.sent(wd.us_public_jupiters) & public_trade
-        )
-        legal[:, ix("air_strike")] = quarantine_on
+        legal[ix("offer_pledge")] = in_crisis & wd.unsent(wd.us_pledge)
+        # Which of the two Jupiter assurances exists is a parameter: secret, or public (a trade).
+        public_trade = bool(p.b("us.public_jupiter_trade"))
+        jupiters = in_crisis & turkey_demand
+        if public_trade:
+            legal[ix("offer_public_jupiters")] = jupiters & wd.unsent(wd.us_public_jupiters)
+        else:
+            legal[ix("offer_secret_jupiters")] = jupiters & wd.unsent(wd.us_secret_jupiters)
+        legal[ix("air_strike")] = quarantine_on
         # An invasion needs its force assembled, unless it follows a strike (OPLAN 316 logic).
-        legal[:, ix("invade")] = (in_crisis & (t >= w.INVASION_READY_STEP)) | (
+        legal[ix("invade")] = (in_crisis & (t >= w.INVASION_READY_STEP)) | (
             wd.active & (wd.escalation == w.STRIKE)
         )
-        legal[:, ix("back_down")] = quarantine_on
+        legal[ix("back_down")] = quarantine_on
         if self.nothing_to_choose(legal):
             return {}, legal
 
@@ -118,7 +118,7 @@ class UnitedStates(CrisisAgent):
         allies = p.f("us.weight_on_allies") * wd.cohesion
         days_quarantine = max(0, t - w.QUARANTINE_STEP) / 4.0
         mo = wd.missiles_operational
-        danger = w.danger(wd)
+        danger = m.danger()
         # British advice counts in proportion to consultation. Restraint (the UN route, a deal)
         # argues for offers and against force [UPI93, Aval-87]; firmness (Macmillan's fear of a
         # Cuba–Berlin trade) argues only against a public trade of NATO missiles, never for war.
@@ -128,57 +128,61 @@ class UnitedStates(CrisisAgent):
         days_to_election = max(0.0, (w.ELECTION - m.now).total_seconds() / 86400.0)
         domestic = p.f("us.domestic_pressure") * (1.0 + 1.0 / (1.0 + days_to_election / 3.0))
 
-        strike, invade = ix("air_strike"), ix("invade")
-        offers = [ix("offer_pledge"), ix("offer_secret_jupiters"), ix("offer_public_jupiters")]
-        c: dict[str, Array] = {}
-        military = self.zeros()
-        military[:, strike] = pr.strike_base + pr.hawks_strike * hawk
-        military[:, invade] = pr.invade_base + pr.hawks_invade * hawk
-        c["hawks_vs_doves"] = military
-        clock = self.zeros()
-        clock[:, strike] = pr.missile_clock * mo * min(days_quarantine, 6.0) / 3.0
-        clock[:, invade] = clock[:, strike]
-        c["missiles_becoming_operational"] = clock
-        risk = self.zeros()
-        risk[:, strike] = -pr.war_risk_strike * (0.5 + mo)
-        risk[:, invade] = -pr.war_risk_invade * (0.5 + mo)
-        for o in offers:
-            risk[:, o] = pr.danger_to_talk * danger
-        risk[:, ix("back_down")] = danger
-        c["risk_of_war"] = risk
-        face = self.zeros()
-        face[:, offers[0]] = -pr.pledge_face
-        face[:, offers[1]] = -pr.secret_jupiter_face
-        # Where Washington has decided on a public trade (the scenario), it has accepted that face
-        # cost already; what remains is the allies' reaction, below, and NATO cohesion.
-        face[:, offers[2]] = -(pr.secret_jupiter_face if public_trade else pr.public_jupiter_face)
-        face[:, ix("back_down")] = -pr.back_down_face
-        c["face"] = face
-        ally = self.zeros()
-        ally[:, offers[2]] = -pr.allies_public_jupiters * allies
-        ally[:, strike] = -pr.allies_strike * allies
-        ally[:, invade] = -pr.allies_strike * 1.5 * allies
-        ally[:, ix("back_down")] = -allies
-        c["allies"] = ally
-        british = self.zeros()
-        for o in offers:
-            british[:, o] = restraint
-        british[:, offers[2]] -= firmness
-        british[:, strike] = -restraint
-        british[:, invade] = -restraint
-        c["british_advice"] = british
-        home = self.zeros()
-        home[:, strike] = pr.domestic_strike * domestic
-        home[:, invade] = pr.domestic_strike * domestic
-        for o in offers:
-            home[:, o] = -pr.domestic_concession * domestic
-        home[:, ix("back_down")] = -2.0 * domestic
-        c["domestic_politics"] = home
-        answer = self.zeros()
-        answer[:, offers[0]] = np.where(soviet_offer, pr.answer_offer, pr.unprompted_offer)
-        answer[:, offers[1]] = pr.answer_offer * 0.8
-        answer[:, offers[2]] = pr.answer_offer * 0.6
-        c["answers_moscow"] = answer
+        # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
+        strike, invade, back_down = ix("air_strike"), ix("invade"), ix("back_down")
+        pledge, secret = ix("offer_pledge"), ix("offer_secret_jupiters")
+        public = ix("offer_public_jupiters")
+        c: dict[str, Component] = {}
+        c["hawks_vs_doves"] = {
+            strike: pr.strike_base + pr.hawks_strike * hawk,
+            invade: pr.invade_base + pr.hawks_invade * hawk,
+        }
+        clock = pr.missile_clock * mo * min(days_quarantine, 6.0) / 3.0
+        c["missiles_becoming_operational"] = {strike: clock, invade: clock}
+        talk = pr.danger_to_talk * danger
+        c["risk_of_war"] = {
+            pledge: talk,
+            secret: talk,
+            public: talk,
+            strike: -pr.war_risk_strike * (0.5 + mo),
+            invade: -pr.war_risk_invade * (0.5 + mo),
+            back_down: danger,
+        }
+        c["face"] = {
+            pledge: -pr.pledge_face,
+            secret: -pr.secret_jupiter_face,
+            # Where Washington has decided on a public trade (the scenario), it has accepted that
+            # face cost already; what remains is the allies' reaction, below, and NATO cohesion.
+            public: -(pr.secret_jupiter_face if public_trade else pr.public_jupiter_face),
+            back_down: -pr.back_down_face,
+        }
+        c["allies"] = {
+            public: -pr.allies_public_jupiters * allies,
+            strike: -pr.allies_strike * allies,
+            invade: -pr.allies_strike * 1.5 * allies,
+            back_down: -allies,
+        }
+        c["british_advice"] = {
+            pledge: restraint,
+            secret: restraint,
+            public: restraint - firmness,
+            strike: -restraint,
+            invade: -restraint,
+        }
+        concession = -pr.domestic_concession * domestic
+        c["domestic_politics"] = {
+            pledge: concession,
+            secret: concession,
+            public: concession,
+            strike: pr.domestic_strike * domestic,
+            invade: pr.domestic_strike * domestic,
+            back_down: -2.0 * domestic,
+        }
+        c["answers_moscow"] = {
+            pledge: np.where(soviet_offer, pr.answer_offer, pr.unprompted_offer),
+            secret: pr.answer_offer * 0.8,
+            public: pr.answer_offer * 0.6,
+        }
         return c, legal
 
     def apply(self, decision: Decision) -> None:
@@ -189,7 +193,7 @@ class UnitedStates(CrisisAgent):
             ("offer_public_jupiters", "us_public_jupiters"),
         ):
             rows = self.chose(decision, action)
-            if not rows.any():
+            if rows is None:
                 continue
             setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
             m.note_messages(rows, "us", action)

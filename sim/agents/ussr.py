@@ -10,10 +10,9 @@ own through the incident hazard and `ussr.local_autonomy` (handled in the model)
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
 from sim import world as w
-from sim.agents.base import Array, CrisisAgent, Decision
+from sim.agents.base import Array, Component, CrisisAgent, Decision, Legal, Mask
 from sim.outcomes import CLIMBDOWN, NEGOTIATED
 
 
@@ -80,29 +79,31 @@ class SovietUnion(CrisisAgent):
         )
         return gains
 
-    def utilities(self) -> tuple[dict[str, Array], npt.NDArray[np.bool_]]:
+    def reasons(self) -> tuple[dict[str, Component], Legal]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
         t, d, ix = m.step_index, m.delay_steps, self.index
-        public = wd.course_quarantine & (t >= w.SPEECH_STEP)
         at_war = wd.escalation >= w.STRIKE
+        if t < w.SPEECH_STEP and not (m.record or at_war.any()):
+            return {}, self.nothing_legal()  # Moscow does not know it is found out; no war yet
+        public = wd.course_quarantine & (t >= w.SPEECH_STEP)
         blockade = public & (t >= w.QUARANTINE_STEP) & ~at_war
         linkage = p.b("ussr.berlin_linkage")
-        legal = np.zeros((wd.n, len(self.actions)), dtype=bool)
-        legal[:, ix("halt_ships")] = public & ~wd.sent(wd.shipments_halted) & ~at_war
-        legal[:, ix("offer_withdrawal")] = blockade & ~wd.sent(wd.ussr_offer)
-        legal[:, ix("demand_turkey")] = blockade & wd.sent(wd.ussr_offer) & ~wd.sent(wd.ussr_turkey)
-        legal[:, ix("demand_berlin")] = (
-            blockade & wd.sent(wd.ussr_offer) & ~wd.sent(wd.ussr_berlin) & linkage
-        )
-        legal[:, ix("accept")] = (blockade & wd.known(wd.us_pledge, t, d)) | at_war
-        legal[:, ix("climb_down")] = blockade
-        legal[:, ix("press_berlin")] = (public | at_war) & (wd.berlin < 2)
+        legal = self.nothing_legal()
+        legal[ix("halt_ships")] = public & wd.unsent(wd.shipments_halted) & ~at_war
+        legal[ix("offer_withdrawal")] = blockade & wd.unsent(wd.ussr_offer)
+        offered = blockade & wd.sent(wd.ussr_offer)
+        legal[ix("demand_turkey")] = offered & wd.unsent(wd.ussr_turkey)
+        if linkage:  # Berlin is on the table only in the linkage scenario
+            legal[ix("demand_berlin")] = offered & wd.unsent(wd.ussr_berlin)
+        legal[ix("accept")] = (blockade & wd.known(wd.us_pledge, t, d)) | at_war
+        legal[ix("climb_down")] = blockade
+        legal[ix("press_berlin")] = (public | at_war) & (wd.berlin < 2)
         if self.nothing_to_choose(legal):
             return {}, legal
 
         fear = pr.fear_of_war * (1.0 - p.f("ussr.risk_acceptance"))
         resolve = p.f("ussr.resolve")
-        danger = w.danger(wd)
+        danger = m.danger()
         days_blockade = max(0, t - w.QUARANTINE_STEP) / 4.0
         # What Moscow expects for withdrawing: a pledge, plus whatever it has publicly demanded.
         expected = (
@@ -113,47 +114,48 @@ class SovietUnion(CrisisAgent):
         )
         gains = self.gains()
 
-        c: dict[str, Array] = {}
-        risk = self.zeros()
-        risk[:, ix("halt_ships")] = fear * (0.3 + danger)
-        risk[:, ix("offer_withdrawal")] = fear * danger
-        risk[:, ix("accept")] = fear * (danger + at_war)
-        risk[:, ix("climb_down")] = fear * danger
-        risk[:, ix("press_berlin")] = -0.5 * fear * (1.0 + danger)
-        c["risk_of_war"] = risk
-        blockaded = self.zeros()
-        blockaded[:, ix("halt_ships")] = (
-            pr.halt_base
-            + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + 2)
-            + pr.un_appeal * (t >= w.UN_APPEAL_STEP)
-        )
-        blockaded[:, ix("offer_withdrawal")] = pr.offer_base + pr.offer_pressure_per_day * min(
-            days_blockade, 6.0
-        )
-        c["quarantine_pressure"] = blockaded
-        deal = self.zeros()
-        deal[:, ix("accept")] = (
-            pr.accept_base + gains - pr.shortfall * resolve * np.maximum(expected - gains, 0.0)
-        )
-        deal[:, ix("demand_turkey")] = pr.demand_turkey + resolve
-        deal[:, ix("demand_berlin")] = pr.demand_berlin
-        c["what_the_deal_gives"] = deal
-        face = self.zeros()
-        face[:, ix("climb_down")] = pr.climb_down_base - 2.0 * resolve
-        face[:, ix("halt_ships")] = -resolve
-        face[:, ix("offer_withdrawal")] = -resolve
-        c["face"] = face
-        building = self.zeros()
-        building[:, 0] = pr.keep_building * resolve * (1.0 - wd.missiles_operational)
-        c["keep_building_the_sites"] = building
-        berlin = self.zeros()
-        berlin[:, ix("press_berlin")] = (
-            pr.berlin_base
-            + pr.berlin_linkage * linkage
-            + pr.berlin_weak_alliance * (1.0 - wd.cohesion)
-            + 1.5 * at_war
-        )
-        c["berlin"] = berlin
+        # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
+        halt, offer, accept = ix("halt_ships"), ix("offer_withdrawal"), ix("accept")
+        climb_down, press_berlin = ix("climb_down"), ix("press_berlin")
+        c: dict[str, Component] = {}
+        c["risk_of_war"] = {
+            halt: fear * (0.3 + danger),
+            offer: fear * danger,
+            accept: fear * (danger + at_war),
+            climb_down: fear * danger,
+            press_berlin: -0.5 * fear * (1.0 + danger),
+        }
+        c["quarantine_pressure"] = {
+            halt: (
+                pr.halt_base
+                + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + 2)
+                + pr.un_appeal * (t >= w.UN_APPEAL_STEP)
+            ),
+            offer: pr.offer_base + pr.offer_pressure_per_day * min(days_blockade, 6.0),
+        }
+        c["what_the_deal_gives"] = {
+            accept: (
+                pr.accept_base + gains - pr.shortfall * resolve * np.maximum(expected - gains, 0.0)
+            ),
+            ix("demand_turkey"): pr.demand_turkey + resolve,
+            ix("demand_berlin"): pr.demand_berlin,
+        }
+        c["face"] = {
+            climb_down: pr.climb_down_base - 2.0 * resolve,
+            halt: -resolve,
+            offer: -resolve,
+        }
+        c["keep_building_the_sites"] = {
+            0: pr.keep_building * resolve * (1.0 - wd.missiles_operational)
+        }
+        c["berlin"] = {
+            press_berlin: (
+                pr.berlin_base
+                + pr.berlin_linkage * linkage
+                + pr.berlin_weak_alliance * (1.0 - wd.cohesion)
+                + 1.5 * at_war
+            )
+        }
         return c, legal
 
     def apply(self, decision: Decision) -> None:
@@ -166,19 +168,24 @@ class SovietUnion(CrisisAgent):
             ("demand_berlin", "ussr_berlin"),
         ):
             rows = self.chose(decision, action)
-            if not rows.any():
+            if rows is None:
                 continue
             setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
             if action != "halt_ships":
                 m.note_messages(rows, "ussr", action)
         press = self.chose(decision, "press_berlin")
-        wd.berlin = np.where(press, np.minimum(wd.berlin + 1, 2), wd.berlin).astype(np.int16)
+        if press is not None:
+            wd.berlin = np.where(press, np.minimum(wd.berlin + 1, 2), wd.berlin).astype(np.int16)
         accept = self.chose(decision, "accept")
+        if accept is None:
+            m.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
+            return
         at_war = wd.escalation >= w.STRIKE
         m.end_war(accept & at_war)
         deal = accept & ~at_war
         if deal.any():
             bits = np.zeros(wd.n, dtype=np.uint8)
+            known: dict[str, Mask] = {}
             for sent_step, name in (
                 (wd.us_pledge, "pledge"),
                 (wd.us_secret_jupiters, "secret_jupiters"),
@@ -186,10 +193,10 @@ class SovietUnion(CrisisAgent):
                 (wd.uk_thor, "thor_immobilisation"),
                 (wd.uk_berlin, "berlin_terms"),
             ):
-                known = wd.known(sent_step, t, d)
-                bits |= np.where(known, w.CONCESSION_BIT[name], 0).astype(np.uint8)
-            un = wd.known(wd.uk_thor, t, d) | wd.known(wd.uk_berlin, t, d)
-            bits |= np.where(un, w.CONCESSION_BIT["un_inspection"], 0).astype(np.uint8)
-            wd.concessions = np.where(deal, bits, wd.concessions).astype(np.uint8)
+                known[name] = wd.known(sent_step, t, d)
+                bits |= known[name].view(np.uint8) * np.uint8(w.CONCESSION_BIT[name])  # 0 or bit
+            un = known["thor_immobilisation"] | known["berlin_terms"]
+            bits |= un.view(np.uint8) * np.uint8(w.CONCESSION_BIT["un_inspection"])
+            wd.concessions = np.where(deal, bits, wd.concessions)
             m.finish(deal, NEGOTIATED)
         m.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
