@@ -219,6 +219,13 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self._u = self.random_blocks.next()
         else:  # only the histories still in `world` (see _move_out_finished)
             self._u = self.random_blocks.next_for(self._rows)
+        if self.step_index < w.DECISION_STEP and not (self.record or self.controllers):
+            # Before ExComm decides (20 Oct) nobody can act: only the sites grow and incidents
+            # nobody chose are counted. Same numbers as the full schedule, at a third of the cost.
+            self._ships_and_sites()
+            self._incidents()
+            self._end_step()
+            return
         if self.record:  # letters arriving now are read before anyone decides
             self._log_received()
         self._scheduled_events()
@@ -234,6 +241,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self._ships_and_sites()
         self._incidents()
         self._settle_wars()
+        self._end_step()
+
+    def _end_step(self) -> None:
+        """Record the rung every history stands on, and move the clock."""
         wd = self.world
         if self._rows is None:
             self.escalation_path[self.step_index] = wd.escalation
