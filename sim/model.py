@@ -319,7 +319,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
                 self._event(
                     "us",
                     "scheduled",
-                    "ExComm chooses the quarantine"
+                    "ExComm chooses the quarantine (Ginsberg)"
                     if wd.course_quarantine[0]
                     else "ExComm chooses an air strike, to be launched in two days",
                 )
@@ -327,13 +327,13 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if t == w.SPEECH_STEP:
             rows = active & wd.course_quarantine
             wd.escalation[rows] = np.maximum(wd.escalation[rows], w.PUBLIC)
-            self._event_if(
-                rows, "us", "scheduled", "Kennedy's broadcast: quarantine announced, DEFCON 3"
-            )
+            text = "Kennedy's broadcast at 19:00: quarantine announced, DEFCON 3 (OH)"
+            self._event_if(rows, "us", "scheduled", text)
         if t == w.QUARANTINE_STEP:
             rows = active & wd.course_quarantine
             wd.escalation[rows] = np.maximum(wd.escalation[rows], w.QUARANTINE)
-            self._event_if(rows, "us", "scheduled", "Quarantine in force; SAC at DEFCON 2")
+            text = "Quarantine in force from 10:00; SAC at DEFCON 2 (FRUS-VI-62)"
+            self._event_if(rows, "us", "scheduled", text)
         if t == w.UN_APPEAL_STEP:
             self._event_if(
                 active & wd.course_quarantine,
