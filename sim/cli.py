@@ -34,7 +34,7 @@ from rich.table import Table
 from sim import calendar, ensemble, history, sources, summary
 from sim import scenario as scenario_files
 from sim.cli_analysis import register as register_analysis
-from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt
+from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt, progress_hooks
 from sim.cli_common import all_scenarios as _all_scenarios
 from sim.cli_common import load_file as _load_file
 from sim.cli_common import resolve_scenario as _scenario
@@ -1131,21 +1131,13 @@ class _ReportingExecutor(Executor):
 @contextmanager
 def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for long runs; nothing if stderr is not a terminal."""
-    if total < PROGRESS_MIN or not sys.stderr.isatty():
+    if total < PROGRESS_MIN:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        "{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+    with progress_hooks() as (start, advance):
+        if advance is not None:
+            start(total, label)
+        yield advance
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from sim.analysis.backends import BackendError, open_backend
 from sim.analysis.evaluate import MAX_HISTORIES, AnalysisError, check_work
 from sim.analysis.space import check_outcome, float_specs, parse_names
 from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt
+from sim.cli_common import progress_hooks as _progress
 from sim.cli_common import resolve_scenario as _scenario
 from sim.ensemble import MAX_RUNS
 from sim.outcomes import LABELS, OUTCOMES
@@ -410,34 +411,6 @@ def _guard(partial: Callable[[], Path | None] = lambda: None) -> Iterator[None]:
 def _backend(workers: int | None, scheduler: str | None, kind: Backend) -> Iterator[Runner]:
     with open_backend(workers, scheduler, kind.value) as backend:
         yield backend
-
-
-ProgressHooks = tuple[Callable[[int, str], None], Callable[[int], None] | None]
-
-
-@contextmanager
-def _progress() -> Iterator[ProgressHooks]:
-    """(start(total, label), advance(n)) for a rich progress bar on stderr; inert off a terminal."""
-    if not sys.stderr.isatty():
-        yield (lambda total, label: None), None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        "{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("Starting", total=None)
-
-        def start(total: int, label: str) -> None:
-            bar.update(task, total=total, completed=0, description=label)
-
-        yield start, lambda n: bar.advance(task, n)
 
 
 def _columns(header: Sequence[str], rows: Sequence[Sequence[str]], text: int = 1) -> list[str]:

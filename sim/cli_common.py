@@ -7,6 +7,9 @@ file given with --scenario-file, with one-line errors and a 'did you mean'.
 from __future__ import annotations
 
 import difflib
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -99,3 +102,31 @@ def load_file(path: Path) -> Scenario:
         raise BadInput(f"{path}: not a UTF-8 text file") from None
     except OSError as e:
         raise BadInput(f"cannot read {path}: {e.strerror or e}") from None
+
+
+ProgressHooks = tuple[Callable[[int, str], None], Callable[[int], None] | None]
+
+
+@contextmanager
+def progress_hooks() -> Iterator[ProgressHooks]:
+    """(start(total, label), advance(n)) for a rich progress bar on stderr; inert off a terminal."""
+    if not sys.stderr.isatty():
+        yield (lambda total, label: None), None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Starting", total=None)
+
+        def start(total: int, label: str) -> None:
+            bar.update(task, total=total, completed=0, description=label)
+
+        yield start, lambda n: bar.advance(task, n)
