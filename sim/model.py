@@ -9,9 +9,11 @@ every array keeps its shape and every history keeps its random numbers.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 
 import mesa
@@ -141,6 +143,17 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self._danger = danger
         return danger
 
+    @contextlib.contextmanager
+    def considering(self, world: w.World) -> Iterator[None]:
+        """Let agents read `world` instead of the model's own (to work out a choice rule for
+        states that are not in the run, see `UnitedKingdom.decide`); nothing is written."""
+        saved = self.world, self._danger, self._deciding
+        self.world, self._danger, self._deciding = world, None, False
+        try:
+            yield
+        finally:
+            self.world, self._danger, self._deciding = saved
+
     def uniform(self, column: int) -> npt.NDArray[np.float64]:
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
         return self._u[:, column]
@@ -150,7 +163,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if rows is None:
             return
         rows = rows & self.world.active
-        if not rows.any():
+        if not np.count_nonzero(rows):
             return
         wd = self.world
         wd.outcome[rows] = outcome
@@ -166,7 +179,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if rows is None:
             return
         rows = rows & self.world.active & (self.world.escalation < rung)
-        if not rows.any():  # the usual case: skip the arithmetic below
+        if not np.count_nonzero(rows):  # the usual case: skip the arithmetic below
             return
         wd, p = self.world, self.params
         fresh = rows & (wd.escalation < w.STRIKE)
@@ -194,7 +207,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def end_war(self, rows: Mask) -> None:
         """A war stops short of nuclear use: classify by the highest rung reached."""
-        if not rows.any():  # the usual case: skip the three classifications
+        if not np.count_nonzero(rows):  # the usual case: skip the three classifications
             return
         wd = self.world
         self.finish(rows & (wd.escalation == w.NUCLEAR), NUCLEAR)
@@ -259,7 +272,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         # The schedule itself, not Mesa's event-driven wrapper of `step` (an event popped and
         # rescheduled every step: ~4% of a run of 1,000 histories); Mesa's clock is not read.
         step = CrisisModel.step
-        while self.step_index < calendar.N_STEPS and self.world.active.any():
+        while self.step_index < calendar.N_STEPS and np.count_nonzero(self.world.active):
             step(self)
             if compact:
                 self._move_out_finished()
@@ -395,7 +408,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         wd = self.world
         halted = wd.sent(wd.shipments_halted) & wd.active
         turning = halted & (wd.ships_en_route > 0.5)
-        if turning.any():
+        if np.count_nonzero(turning):
             self._turn_back(turning)
         building = wd.active & (wd.escalation < w.STRIKE)
         wd.missiles_operational = np.where(
@@ -421,16 +434,16 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         rate = self._incident_rate[wd.escalation]
         # ... times the British alert and ships at sea; a factor that is 1 everywhere is skipped
         # (x * 1.0 is x), which saves the arithmetic in most steps.
-        if wd.uk_alert.any():
+        if np.count_nonzero(wd.uk_alert):
             rate = rate * (1.0 + 0.15 * wd.uk_alert)
         at_sea = wd.escalation == w.QUARANTINE
-        if at_sea.any():
+        if np.count_nonzero(at_sea):
             # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
             ships_sailing = at_sea & wd.unsent(wd.shipments_halted)
             tankers = at_sea & wd.tankers
             rate = rate * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
         occurs = wd.active & (self.uniform(3) < rate)
-        if not occurs.any():
+        if not np.count_nonzero(occurs):
             self._berlin_incidents(hazard)
             return
         wd.incidents[occurs] += 1
@@ -459,7 +472,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     def _berlin_incidents(self, hazard: float) -> None:
         wd = self.world
         tense = wd.active & (wd.berlin >= 2)
-        if not tense.any():
+        if not np.count_nonzero(tense):
             return
         clash = tense & (self.uniform(7) < hazard * 6.0) & (self.uniform(10) < 0.6)
         wd.berlin[clash] = 3
@@ -469,7 +482,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     def _settle_wars(self) -> None:
         wd, t = self.world, self.step_index
         at_war = wd.escalation >= w.STRIKE
-        war_somewhere = bool(at_war.any())  # if not, neither nuclear use nor a war to end
+        war_somewhere = np.count_nonzero(at_war) > 0  # if not, no nuclear use and no war to end
         if war_somewhere:
             self.finish(wd.escalation == w.NUCLEAR, NUCLEAR)
         self.finish(wd.berlin >= 3, BERLIN_CLASH)

@@ -373,3 +373,46 @@ def test_us_controller_forces_a_strike() -> None:
     m.run()
     assert (m.world.strike_step == w.QUARANTINE_STEP).all()
     assert (m.world.peak >= w.STRIKE).all()
+
+
+# --- the British lookup table ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"uk.foreign_office_weight": 0.9, "uk.consultation": 0.2, "world.decision_noise": 0.05},
+        {"ussr.berlin_linkage": True, "world.message_delay_hours": 0, "world.decision_noise": 2.0},
+    ],
+)
+@pytest.mark.parametrize("t", [w.UK_TOLD_STEP, w.UN_APPEAL_STEP - 1, w.UN_APPEAL_STEP, T + 20])
+def test_british_lookup_gives_the_general_rule(overrides: dict[str, object], t: int) -> None:
+    """`UnitedKingdom.decide` looks its probabilities up by `state_code`. On states drawn at random
+    in every array of the world (so a British utility that read anything outside the code would
+    show), it must choose exactly as the general rule does, with the same probabilities."""
+    n = 3000
+    m = crisis(n, overrides, t=t)
+    rng = np.random.default_rng(t)
+    wd = m.world
+    for name in w.World.__dataclass_fields__:
+        value = getattr(wd, name)
+        if name == "n":
+            continue
+        if value.dtype == bool:
+            setattr(wd, name, rng.random(n) < 0.5)
+        elif value.dtype.kind == "f":
+            setattr(wd, name, rng.random(n) * 1.2)
+        else:  # steps (-1 never, or a recent step), rungs, counts
+            setattr(wd, name, rng.integers(-1, 7, n).astype(value.dtype))
+    wd.escalation = rng.integers(0, len(w.DANGER_LEVEL), n).astype(np.int16)
+    wd.incidents = rng.integers(0, 7, n).astype(np.int16)
+    wd.ussr_berlin = np.where(rng.random(n) < 0.5, -1, t - rng.integers(0, 4, n)).astype(np.int16)
+    wd.active[:] = True
+    m._u = rng.random((n, 16))
+    looked_up = m.uk.decide()
+    general = CrisisAgent.decide(m.uk)
+    assert (looked_up.choice == general.choice).all()
+    for a, column in general.columns.items():
+        assert (looked_up.columns[a] == column).all(), m.uk.actions[a]
+    assert len(set(m.uk.state_code().tolist())) > 100  # the states cover many codes

@@ -45,7 +45,7 @@ Controller = Callable[[int, "CrisisModel"], npt.NDArray[np.integer]]
 
 def anywhere(allowed: Mask | bool) -> bool:
     """Is an action legal in at least one history?"""
-    return allowed if isinstance(allowed, bool) else bool(allowed.any())
+    return allowed if isinstance(allowed, bool) else bool(np.count_nonzero(allowed))
 
 
 def dense(columns: dict[int, Column], n: int, actions: int) -> Array:
@@ -133,6 +133,15 @@ def draw_columns(probabilities: list[Array | None], u: Array) -> Choice:
             below = cumulative < u
         choice += below.view(np.int8)  # True is 1: the same count, without a cast
     return choice
+
+
+#: The scaled utility of an illegal entry. Doing nothing is always legal and worth >= 0, so the
+#: peak is >= 0 and an illegal entry weighs at most exp(-400) ~ 2e-174 beside a total weight >= 1
+#: (the peak's own exp(0)): too small to change any sum it joins, so every legal probability and
+#: every choice is what -inf (weight exactly 0) would give. Unlike -inf, or a value whose exp
+#: underflows, it keeps numpy's exp on its fast path: a third of the cost of a mostly-illegal
+#: column. Modelling-neutral (checked by benchmarks/fingerprint.py).
+ILLEGAL = -400.0
 
 
 class CrisisAgent(mesa.Agent):  # type: ignore[misc]
@@ -230,8 +239,8 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
 
         Column by column over the actions legal somewhere (`live`), with the arithmetic of the
         (N, A) version: the components added in their order (an absent 0 changes nothing; the sign
-        of a zero total cannot matter below), illegal entries -inf, so that they weigh
-        exp(-inf) = 0. Actions legal nowhere have probability 0 and are left out.
+        of a zero total cannot matter below). Actions legal nowhere have probability 0 and are
+        left out; illegal entries of the others are ILLEGAL (see there).
         """
         n = self.model.world.n
         noise = self.model.params.f("world.decision_noise")
@@ -244,8 +253,8 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
                 if a in component:
                     total = component[a] if total is None else total + component[a]
             s = (0.0 if total is None else total) / noise
-            if legal[a] is not True:  # not legal in every history: -inf there
-                s = np.where(legal[a], s, -np.inf)
+            if legal[a] is not True:  # not legal in every history
+                s = np.where(legal[a], s, ILLEGAL)
             scaled[a] = s
         # From here on every array is new, so the arithmetic can write in place (out=): the same
         # numbers, without allocating.
@@ -261,8 +270,6 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
                 x = np.subtract(s, peak, out=s)
             else:  # the same in every history: exp of an array anyway
                 x = np.full(n, s) - peak
-            # exp(-inf) is exactly 0 and costs a little more than exp of a number (numpy's SIMD exp
-            # handles it lane by lane: the finite entries come out as without it).
             weights[a] = np.exp(x, out=x)
         total_weight = column_sum([weights.get(a) for a in range(len(live))])
         return {a: np.divide(w, total_weight, out=w) for a, w in weights.items()}
@@ -274,7 +281,7 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         if a not in decision.possible:
             return None
         rows: Mask = (decision.choice == a) & self.model.world.active
-        return rows if rows.any() else None
+        return rows if np.count_nonzero(rows) else None
 
     def apply(self, decision: Decision) -> None:
         """Write the consequences of `decision` into the world."""

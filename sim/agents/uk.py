@@ -10,10 +10,16 @@ How much the advice counts in Washington is `uk.consultation`, applied in the US
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+import numpy.typing as npt
 
 from sim import world as w
-from sim.agents.base import Component, CrisisAgent, Decision, Legal
+from sim.agents.base import Component, CrisisAgent, Decision, Legal, draw_columns
+
+if TYPE_CHECKING:
+    from sim.model import CrisisModel
 
 
 class Preferences:
@@ -48,6 +54,72 @@ class UnitedKingdom(CrisisAgent):
     random_column = 1
     prefs = Preferences()
     targets = np.asarray([ADVICE_TARGET[a] for a in actions])
+    #: How many values each part of a history's state code takes (see `state_code`).
+    CODES = len(w.DANGER_LEVEL) * 5 * 8
+
+    def __init__(self, model: CrisisModel) -> None:
+        super().__init__(model)
+        self._tables: dict[bool, npt.NDArray[np.float64]] = {}
+
+    def state_code(self) -> npt.NDArray[np.int16]:
+        """What London's choice depends on, once it has been told, as one number per history.
+
+        Rung of the ladder and incidents so far (up to 4: together they are `danger`), whether
+        Moscow has tied Cuba to Berlin (demand known, or pressure on Berlin), whether tankers are
+        stopped, and whether the British alert is already raised (then it cannot be raised again).
+        The rung also says whether the quarantine is on. Everything else in `reasons` is the same
+        in every history of a step. `tests/test_agents.py` checks that nothing else is read.
+        """
+        m, wd = self.model, self.model.world
+        berlin_demand = wd.known(wd.ussr_berlin, m.step_index, m.delay_steps)
+        berlin_demand |= wd.berlin >= 1
+        bits = berlin_demand.view(np.uint8) << 2  # bools as 0/1 bytes, without a cast
+        bits |= wd.tankers.view(np.uint8) << 1
+        bits |= wd.uk_alert.view(np.uint8)
+        code = np.minimum(wd.incidents, 4)
+        code += wd.escalation * 5
+        code <<= 3
+        code |= bits
+        return code
+
+    def _state_of_code(self) -> w.World:
+        """A world with one history for every state code (the inverse of `state_code`)."""
+        codes = np.arange(self.CODES)
+        wd = w.World(self.CODES)
+        wd.escalation = (codes // 40).astype(np.int16)
+        wd.incidents = (codes // 8 % 5).astype(np.int16)
+        wd.berlin = (codes // 4 % 2).astype(np.int16)
+        wd.tankers = codes // 2 % 2 == 1
+        wd.uk_alert = codes % 2 == 1
+        return wd
+
+    def decide(self) -> Decision:
+        """Once London is told, the choice probabilities of every state code are worked out once
+        (per run, and again when U Thant appeals) and looked up: the same numbers as `reasons`
+        and the softmax history by history, at a fraction of the cost. Logging and controllers
+        take the general path, which explains each choice.
+        """
+        m = self.model
+        if m.record or m.controllers or m.step_index < w.UK_TOLD_STEP:
+            return super().decide()
+        regime = m.step_index >= w.UN_APPEAL_STEP
+        table = self._tables.get(regime)
+        if table is None:
+            table = self._tables[regime] = self._table()
+        weights = table.take(self.state_code(), axis=1)
+        choice = draw_columns(list(weights), m.uniform(self.random_column))
+        n, a = m.world.n, len(self.actions)
+        self.last = Decision(choice, dict(enumerate(weights)), {}, n, a, frozenset(range(a)))
+        return self.last
+
+    def _table(self) -> npt.NDArray[np.float64]:
+        """Choice probabilities (actions, CODES) of this step's regime, by the general rule."""
+        with self.model.considering(self._state_of_code()):
+            reasons, legal = self.reasons()
+            legal[0] = True
+            live = [True] * len(self.actions)  # illegal entries get probability 0 below
+            weights = self.probabilities(reasons, legal, live)
+        return np.stack([weights[a] for a in range(len(self.actions))])
 
     def reasons(self) -> tuple[dict[str, Component], Legal]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs

@@ -91,7 +91,7 @@ class UnitedStates(CrisisAgent):
         ix = self.index
         legal = self.nothing_legal()
         at_war = wd.escalation >= w.STRIKE
-        if t < w.SPEECH_STEP and not (m.record or at_war.any()):
+        if t < w.SPEECH_STEP and not (m.record or np.count_nonzero(at_war)):
             return {}, legal  # before the speech only a war (the strike course) leaves a choice
         in_crisis = wd.course_quarantine & (t >= w.SPEECH_STEP) & ~at_war
         quarantine_on = in_crisis & (t >= w.QUARANTINE_STEP)

@@ -83,7 +83,7 @@ class SovietUnion(CrisisAgent):
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
         t, d, ix = m.step_index, m.delay_steps, self.index
         at_war = wd.escalation >= w.STRIKE
-        if t < w.SPEECH_STEP and not (m.record or at_war.any()):
+        if t < w.SPEECH_STEP and not (m.record or np.count_nonzero(at_war)):
             return {}, self.nothing_legal()  # Moscow does not know it is found out; no war yet
         public = wd.course_quarantine & (t >= w.SPEECH_STEP)
         blockade = public & (t >= w.QUARANTINE_STEP) & ~at_war
@@ -183,7 +183,7 @@ class SovietUnion(CrisisAgent):
         at_war = wd.escalation >= w.STRIKE
         m.end_war(accept & at_war)
         deal = accept & ~at_war
-        if deal.any():
+        if np.count_nonzero(deal):
             bits = np.zeros(wd.n, dtype=np.uint8)
             known: dict[str, Mask] = {}
             for sent_step, name in (
