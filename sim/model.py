@@ -336,7 +336,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
                     if wd.course_quarantine[0]
                     else "ExComm chooses an air strike, to be launched in two days",
                 )
-        self.start_war(wd.strike_planned == t, w.STRIKE, "US air strike on the missile sites")
+        if t == w.DECISION_STEP + w.STRIKE_PREPARATION_STEPS:  # the only step a strike is set for
+            self.start_war(wd.strike_planned == t, w.STRIKE, "US air strike on the missile sites")
         if t == w.SPEECH_STEP:
             rows = active & wd.course_quarantine
             wd.escalation[rows] = np.maximum(wd.escalation[rows], w.PUBLIC)
@@ -431,7 +432,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         wd, p = self.world, self.params
         hazard = self._hazard
         # hazard * level of the rung * local autonomy, looked up by rung (see __init__) ...
-        rate = self._incident_rate[wd.escalation]
+        rate = self._incident_rate.take(wd.escalation)
         # ... times the British alert and ships at sea; a factor that is 1 everywhere is skipped
         # (x * 1.0 is x), which saves the arithmetic in most steps.
         if np.count_nonzero(wd.uk_alert):
@@ -439,9 +440,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         at_sea = wd.escalation == w.QUARANTINE
         if np.count_nonzero(at_sea):
             # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
-            ships_sailing = at_sea & wd.unsent(wd.shipments_halted)
-            tankers = at_sea & wd.tankers
-            rate = rate * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
+            factor = 1.0 + 0.5 * (at_sea & wd.unsent(wd.shipments_halted))
+            if np.count_nonzero(wd.tankers):  # (adding 0 where no tankers are stopped is skipped)
+                factor = factor + 1.5 * (at_sea & wd.tankers)
+            rate = rate * factor
         occurs = wd.active & (self.uniform(3) < rate)
         if not np.count_nonzero(occurs):
             self._berlin_incidents(hazard)

@@ -166,6 +166,6 @@ DANGER_LEVEL = np.asarray((0.0, 0.2, 0.5, 1.2, 1.5, 1.8, 2.0))
 
 def danger(wd: World) -> Float:
     """How close to war the crisis feels: the ladder plus recent incidents (Black Saturday)."""
-    level = DANGER_LEVEL[wd.escalation]
+    level = DANGER_LEVEL.take(wd.escalation)
     result: Float = level + 0.2 * np.minimum(wd.incidents, 4)
     return result

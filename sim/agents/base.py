@@ -69,11 +69,17 @@ class Decision:
     reasons: dict[str, Component]
     n: int
     actions: int
-    possible: frozenset[int]  # actions some history may have chosen (see `CrisisAgent.chose`)
 
     @cached_property
     def probabilities(self) -> Array:  # (N, A)
         return dense(self.columns, self.n, self.actions)
+
+    @cached_property
+    def counts(self) -> list[int]:
+        """How many histories (running or not) chose each action: one call tells `chose` which
+        actions nobody chose, most of them in most steps."""
+        counts: list[int] = np.bincount(self.choice, minlength=self.actions).tolist()
+        return counts
 
     @cached_property
     def components(self) -> dict[str, Array]:  # name -> (N, A)
@@ -188,9 +194,6 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         live = [anywhere(x) for x in legal]
         n = self.model.world.n
         columns: dict[int, Column]
-        # Which actions can have been drawn: those with a probability somewhere, and the last one,
-        # which takes what rounding leaves of the cumulative sum (`draw_columns`).
-        possible = frozenset(a for a, is_live in enumerate(live) if is_live) | {len(live) - 1}
         if any(live[1:]):
             weights = self.probabilities(reasons, legal, live)
             choice = draw_columns(
@@ -201,7 +204,6 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         else:  # nothing but doing nothing is allowed anywhere (before the crisis is public)
             columns = {0: 1.0}
             choice = np.zeros(n, dtype=np.int8)
-            possible = frozenset({0})
         controller = self.model.controllers.get(self.actor)
         if controller is not None:
             mask = self.legal_mask(legal)
@@ -221,8 +223,7 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
                     + ", ".join(a for a, ok in zip(self.actions, mask[rows[0]], strict=True) if ok)
                 )
             choice = np.where(mine, forced, choice).astype(np.int8)
-            possible = frozenset(range(len(self.actions)))
-        self.last = Decision(choice, columns, reasons, n, len(self.actions), possible)
+        self.last = Decision(choice, columns, reasons, n, len(self.actions))
         return self.last
 
     def legal_mask(self, legal: Legal) -> Mask:
@@ -278,7 +279,7 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         """Histories (still running) in which this agent chose `action`; None if there are none
         (most actions, most steps: then the caller has nothing to do)."""
         a = self.index(action)
-        if a not in decision.possible:
+        if not decision.counts[a]:
             return None
         rows: Mask = (decision.choice == a) & self.model.world.active
         return rows if np.count_nonzero(rows) else None

@@ -109,7 +109,7 @@ class UnitedKingdom(CrisisAgent):
         weights = table.take(self.state_code(), axis=1)
         choice = draw_columns(list(weights), m.uniform(self.random_column))
         n, a = m.world.n, len(self.actions)
-        self.last = Decision(choice, dict(enumerate(weights)), {}, n, a, frozenset(range(a)))
+        self.last = Decision(choice, dict(enumerate(weights)), {}, n, a)
         return self.last
 
     def _table(self) -> npt.NDArray[np.float64]:
@@ -170,7 +170,7 @@ class UnitedKingdom(CrisisAgent):
         wd = self.model.world
         if self.model.step_index < w.UK_TOLD_STEP:  # London does not know yet: nothing moves
             return
-        target = self.targets[decision.choice]
+        target = self.targets.take(decision.choice)
         wd.uk_advice = np.where(
             wd.active, ADVICE_MEMORY * wd.uk_advice + (1 - ADVICE_MEMORY) * target, wd.uk_advice
         )
