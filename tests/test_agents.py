@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pytest
 
 from sim import world as w
-from sim.agents.base import Controller, CrisisAgent
+from sim.agents.base import ILLEGAL, Controller, CrisisAgent, draw
 from sim.history import replay
 from sim.model import CrisisModel
 from sim.params import defaults, make_params
@@ -416,3 +416,25 @@ def test_british_lookup_gives_the_general_rule(overrides: dict[str, object], t: 
     for a, column in general.columns.items():
         assert (looked_up.columns[a] == column).all(), m.uk.actions[a]
     assert len(set(m.uk.state_code().tolist())) > 100  # the states cover many codes
+
+
+def test_draw_is_the_normalised_softmax() -> None:
+    """`draw` compares u x total weight with the cumulative weights instead of normalising: the
+    same choices as the textbook cumulative probabilities, except within rounding of a boundary;
+    an action with an ILLEGAL weight (not the last, which takes what rounding leaves) never wins."""
+    rng = np.random.default_rng(5)
+    n = 20_000
+    raw = [np.exp(rng.normal(0, 3, n)) for _ in range(6)]
+    raw[2] = np.where(rng.random(n) < 0.5, raw[2], np.exp(ILLEGAL))
+    raw[0] = np.maximum(raw[0], 1.0)  # doing nothing: utility >= 0, weight >= 1
+    weights: list[float | Array | None] = [raw[0], raw[1], raw[2], None, 2.5, raw[5]]
+    u = rng.random(n)
+    choice, total = draw(weights, u)
+    dense_w = np.stack([np.broadcast_to(0.0 if x is None else x, (n,)) for x in weights])
+    cumulative = np.cumsum(dense_w / dense_w.sum(axis=0), axis=0)[:-1]
+    expected = (cumulative < u).sum(axis=0)
+    near = np.abs(cumulative - u).min(axis=0) < 1e-12
+    assert (choice[~near] == expected[~near]).all() and near.sum() < 5
+    assert np.allclose(total, dense_w.sum(axis=0), rtol=1e-15)
+    assert not (choice[raw[2] == np.exp(ILLEGAL)] == 2).any()
+    assert not (choice == 3).any()  # no weight at all

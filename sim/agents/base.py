@@ -9,14 +9,18 @@ from the step's fixed block of random numbers (common random numbers across scen
 A step costs a fixed few hundred small numpy calls whatever the number of histories, so the agents
 write only what is there: a component names the actions it touches ({action index: value}, every
 other action 0) and the legal mask is one entry per action (an (N,) mask, or True/False for all
-histories). The softmax then runs over the actions legal somewhere, one column at a time. Full
-(N, actions) arrays are made only when someone reads them (the event log, tests, the UI), through
-`CrisisAgent.utilities` and the `Decision` properties; the arithmetic is the dense one, in the same
-order, so every result is the same to the last bit.
+histories). The softmax then runs over the actions legal somewhere, one column at a time, and
+draws without normalising: an action is chosen where the uniform times the total weight falls in
+its share of the cumulative weights. Full (N, actions) arrays are made only when someone reads
+them (the event log, tests, the UI), through `CrisisAgent.utilities` and the `Decision`
+properties. Rounding may differ from a textbook softmax in the last bit of a probability; a choice
+could differ only if a uniform fell within that last bit of a boundary (about 1e-16), so outcomes
+are the same (benchmarks/fingerprint.py hashes them for 75,000 histories).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -61,18 +65,22 @@ class Decision:
     """One step's choice for all histories, with everything needed to explain it.
 
     `probabilities` and `components` are (N, A) arrays built on first reading from the columns
-    the agent computed (`columns`: probability by action, absent ones 0; `reasons`: components).
+    the agent computed (`columns`: weight by action, absent ones 0, over `total`, the sum of the
+    weights; `reasons`: components).
     """
 
     choice: Choice
     columns: dict[int, Column]
+    total: Column
     reasons: dict[str, Component]
     n: int
     actions: int
 
     @cached_property
     def probabilities(self) -> Array:  # (N, A)
-        return dense(self.columns, self.n, self.actions)
+        total = np.asarray(self.total, dtype=float).reshape(-1, 1)  # one per history, or one
+        out: Array = dense(self.columns, self.n, self.actions) / total
+        return out
 
     @cached_property
     def counts(self) -> list[int]:
@@ -86,67 +94,39 @@ class Decision:
         return {name: dense(c, self.n, self.actions) for name, c in self.reasons.items()}
 
 
-def _pairwise(c: list[Array | None]) -> Array | None:
-    """The sum of `c` (None: a column of zeros) in numpy's pairwise order for 8 columns."""
+def draw(weights: list[Column | None], u: Array) -> tuple[Choice, Column]:
+    """Choose in proportion to `weights` (by action, None: 0) with one uniform per history.
 
-    def add(x: Array | None, y: Array | None) -> Array | None:
-        # x + 0 is x to the last bit (the weights are never -0), so a zero column is skipped.
-        if x is None:
-            return y
-        if y is None:
-            return x
-        out: Array = x + y
-        return out
-
-    return add(add(add(c[0], c[1]), add(c[2], c[3])), add(add(c[4], c[5]), add(c[6], c[7])))
-
-
-def column_sum(c: list[Array | None]) -> Array:
-    """`x.sum(axis=1)` of the array with columns `c` (None: zeros), adding in the order numpy uses
-    for a C-ordered array, so the sum is the same to the last bit, at a fraction of the cost of
-    numpy's reduction over a short last axis: left to right below 8 columns, pairwise at exactly 8
-    (numpy's pairwise summation). Adding a zero column changes nothing, so it is skipped.
+    The choice is the first action whose cumulative weight exceeds u times the total; the last
+    action takes what is left. Comparing with u x total instead of dividing every weight by the
+    total saves a division per action. Returns the choice and the total weight.
     """
-    if len(c) == 8:
-        total = _pairwise(c)
-    elif len(c) > 8:
-        raise ValueError("more than 8 actions: numpy sums them in blocks; not supported")
-    else:
-        total = None
-        for column in c:
-            if column is not None:
-                total = column if total is None else total + column
-    assert total is not None  # doing nothing always has a weight
-    return total
-
-
-def draw_columns(probabilities: list[Array | None], u: Array) -> Choice:
-    """The first action whose cumulative probability reaches `u` (one uniform per history).
-
-    The cumulative sums are added column by column in the same order as `np.cumsum`, so the choice
-    is the same to the last bit; the last action is what is left, even if rounding leaves the sum
-    a hair below 1. A column of zeros (None) leaves the cumulative sum as it is.
-    """
-    first = probabilities[0]
-    assert first is not None
-    u = np.ascontiguousarray(u)  # a column of the step's draws: compared several times below
-    cumulative = first
-    below = cumulative < u
+    first = weights[0]
+    assert first is not None  # doing nothing always has a weight
+    cumulative: list[Column | None] = [first]
+    running = first
+    for w in weights[1:]:
+        if w is None:
+            cumulative.append(None)  # the same as the sum before it
+        else:
+            running = running + w
+            cumulative.append(running)
+    threshold = u * running
+    below = np.less(first, threshold)
     choice = below.astype(np.int8)
-    for p in probabilities[1:-1]:
-        if p is not None:
-            cumulative = cumulative + p
-            below = cumulative < u
+    for c in cumulative[1:-1]:
+        if c is not None:
+            below = np.less(c, threshold)
         choice += below.view(np.int8)  # True is 1: the same count, without a cast
-    return choice
+    return choice, running
 
 
 #: The scaled utility of an illegal entry. Doing nothing is always legal and worth >= 0, so the
-#: peak is >= 0 and an illegal entry weighs at most exp(-400) ~ 2e-174 beside a total weight >= 1
-#: (the peak's own exp(0)): too small to change any sum it joins, so every legal probability and
-#: every choice is what -inf (weight exactly 0) would give. Unlike -inf, or a value whose exp
-#: underflows, it keeps numpy's exp on its fast path: a third of the cost of a mostly-illegal
-#: column. Modelling-neutral (checked by benchmarks/fingerprint.py).
+#: total weight is >= exp(0) = 1 and an illegal entry's weight, exp(-400) ~ 2e-174, is too small
+#: to change any sum it joins: every choice is what -inf (weight exactly 0) would give. Unlike
+#: -inf, or a value whose exp underflows, it keeps numpy's exp on its fast path: a third of the
+#: cost of a mostly-illegal column. Utilities are a few units and the noise is >= 0.05 (the
+#: schema), so exp never overflows and no maximum needs subtracting first.
 ILLEGAL = -400.0
 
 
@@ -195,14 +175,13 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         n = self.model.world.n
         columns: dict[int, Column]
         if any(live[1:]):
-            weights = self.probabilities(reasons, legal, live)
-            choice = draw_columns(
-                [weights.get(a) for a in range(len(self.actions))],
+            columns = self.weights(reasons, legal, live)
+            choice, total = draw(
+                [columns.get(a) for a in range(len(self.actions))],
                 self.model.uniform(self.random_column),
             )
-            columns = dict(weights)
         else:  # nothing but doing nothing is allowed anywhere (before the crisis is public)
-            columns = {0: 1.0}
+            columns, total = {0: 1.0}, 1.0
             choice = np.zeros(n, dtype=np.int8)
         controller = self.model.controllers.get(self.actor)
         if controller is not None:
@@ -223,7 +202,7 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
                     + ", ".join(a for a, ok in zip(self.actions, mask[rows[0]], strict=True) if ok)
                 )
             choice = np.where(mine, forced, choice).astype(np.int8)
-        self.last = Decision(choice, columns, reasons, n, len(self.actions))
+        self.last = Decision(choice, columns, total, reasons, n, len(self.actions))
         return self.last
 
     def legal_mask(self, legal: Legal) -> Mask:
@@ -233,19 +212,16 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
             mask[:, i] = allowed
         return mask
 
-    def probabilities(
+    def weights(
         self, reasons: dict[str, Component], legal: Legal, live: list[bool]
-    ) -> dict[int, Array]:
-        """Softmax of the summed components over the legal actions, at the decision noise.
+    ) -> dict[int, Column]:
+        """exp(utility / noise) of the actions legal somewhere (`live`): the softmax's weights.
 
-        Column by column over the actions legal somewhere (`live`), with the arithmetic of the
-        (N, A) version: the components added in their order (an absent 0 changes nothing; the sign
-        of a zero total cannot matter below). Actions legal nowhere have probability 0 and are
-        left out; illegal entries of the others are ILLEGAL (see there).
+        Column by column: each action's components added in their order (absent ones are 0),
+        illegal entries ILLEGAL (see there). A weight the same in every history stays one number.
         """
-        n = self.model.world.n
         noise = self.model.params.f("world.decision_noise")
-        scaled: dict[int, Column] = {}
+        weights: dict[int, Column] = {}
         for a, is_live in enumerate(live):
             if not is_live:
                 continue
@@ -256,24 +232,9 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
             s = (0.0 if total is None else total) / noise
             if legal[a] is not True:  # not legal in every history
                 s = np.where(legal[a], s, ILLEGAL)
-            scaled[a] = s
-        # From here on every array is new, so the arithmetic can write in place (out=): the same
-        # numbers, without allocating.
-        values = iter(scaled.values())
-        peak = np.maximum(next(values), next(values))
-        if not isinstance(peak, np.ndarray):  # both the same in every history
-            peak = np.full(n, peak)
-        for s in values:
-            np.maximum(peak, s, out=peak)
-        weights: dict[int, Array] = {}
-        for a, s in scaled.items():
-            if isinstance(s, np.ndarray):
-                x = np.subtract(s, peak, out=s)
-            else:  # the same in every history: exp of an array anyway
-                x = np.full(n, s) - peak
-            weights[a] = np.exp(x, out=x)
-        total_weight = column_sum([weights.get(a) for a in range(len(live))])
-        return {a: np.divide(w, total_weight, out=w) for a, w in weights.items()}
+            # The arrays here are new (a sum, a quotient or np.where), so exp can write in place.
+            weights[a] = np.exp(s, out=s) if isinstance(s, np.ndarray) else math.exp(s)
+        return weights
 
     def chose(self, decision: Decision, action: str) -> Mask | None:
         """Histories (still running) in which this agent chose `action`; None if there are none

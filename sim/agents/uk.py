@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim import world as w
-from sim.agents.base import Component, CrisisAgent, Decision, Legal, draw_columns
+from sim.agents.base import Component, CrisisAgent, Decision, Legal, draw
 
 if TYPE_CHECKING:
     from sim.model import CrisisModel
@@ -94,10 +94,10 @@ class UnitedKingdom(CrisisAgent):
         return wd
 
     def decide(self) -> Decision:
-        """Once London is told, the choice probabilities of every state code are worked out once
-        (per run, and again when U Thant appeals) and looked up: the same numbers as `reasons`
-        and the softmax history by history, at a fraction of the cost. Logging and controllers
-        take the general path, which explains each choice.
+        """Once London is told, the softmax weights of every state code are worked out once (per
+        run, and again when U Thant appeals) and looked up: the same numbers as `reasons` and the
+        weights history by history, at a fraction of the cost. Logging and controllers take the
+        general path, which explains each choice.
         """
         m = self.model
         if m.record or m.controllers or m.step_index < w.UK_TOLD_STEP:
@@ -107,19 +107,22 @@ class UnitedKingdom(CrisisAgent):
         if table is None:
             table = self._tables[regime] = self._table()
         weights = table.take(self.state_code(), axis=1)
-        choice = draw_columns(list(weights), m.uniform(self.random_column))
+        choice, total = draw(list(weights), m.uniform(self.random_column))
         n, a = m.world.n, len(self.actions)
-        self.last = Decision(choice, dict(enumerate(weights)), {}, n, a)
+        self.last = Decision(choice, dict(enumerate(weights)), total, {}, n, a)
         return self.last
 
     def _table(self) -> npt.NDArray[np.float64]:
-        """Choice probabilities (actions, CODES) of this step's regime, by the general rule."""
+        """Softmax weights (actions, CODES) of this step's regime, by the general rule."""
         with self.model.considering(self._state_of_code()):
             reasons, legal = self.reasons()
             legal[0] = True
-            live = [True] * len(self.actions)  # illegal entries get probability 0 below
-            weights = self.probabilities(reasons, legal, live)
-        return np.stack([weights[a] for a in range(len(self.actions))])
+            live = [True] * len(self.actions)  # illegal entries get (next to) no weight below
+            weights = self.weights(reasons, legal, live)
+        table = np.empty((len(self.actions), self.CODES))
+        for a in range(len(self.actions)):
+            table[a] = weights[a]  # a weight the same for every code is one number
+        return table
 
     def reasons(self) -> tuple[dict[str, Component], Legal]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
