@@ -51,6 +51,10 @@ TURN_BACK_RATE = 0.25
 #: ones are moved out, so the long tail of a run costs in proportion to what still runs (a pure
 #: speed-up: finished histories are frozen). Chosen by `make bench` (docs/PERFORMANCE.md).
 COMPACT_BELOW = 0.5
+#: ... and only in a model of at least this many rows: below it a step costs about the same
+#: whatever the number of rows (numpy's per-call overhead), and moving rows out (then drawing
+#: random numbers row by row, `RandomBlocks.next_for`) costs more than it saves (`make bench`).
+COMPACT_MIN_ROWS = 1024
 #: The state arrays of `sim.world.World` (everything but its size).
 WORLD_ARRAYS = tuple(f.name for f in fields(w.World) if not f.init)
 
@@ -295,21 +299,23 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         """
         wd = self.world
         running = int(np.count_nonzero(wd.active))
-        if running == 0 or running > COMPACT_BELOW * wd.n:
+        if wd.n < COMPACT_MIN_ROWS or running == 0 or running > COMPACT_BELOW * wd.n:
             return
+        keep = np.flatnonzero(wd.active)  # positions in `world`: take/put beat boolean masks
+        done = np.flatnonzero(~wd.active)
         rows = np.arange(wd.n) if self._rows is None else self._rows
-        done = ~wd.active
+        done_rows = rows.take(done)  # ... and their rows in `_full`
         if self._full is None:
             self._full = wd  # full size: the finished histories are already in place
         else:
             for name in WORLD_ARRAYS:
-                getattr(self._full, name)[rows[done]] = getattr(wd, name)[done]
-        self.escalation_path[self.step_index :, rows[done]] = wd.escalation[done]
+                getattr(self._full, name).put(done_rows, getattr(wd, name).take(done))
+        self.escalation_path[self.step_index :, done_rows] = wd.escalation.take(done)
         kept = copy.copy(wd)
         kept.n = running
         for name in WORLD_ARRAYS:
-            setattr(kept, name, getattr(wd, name)[wd.active])
-        self._rows = rows[wd.active]
+            setattr(kept, name, getattr(wd, name).take(keep))
+        self._rows = rows.take(keep)
         self.world = kept
 
     def _restore_finished(self) -> None:
@@ -317,7 +323,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if self._full is None or self._rows is None:
             return
         for name in WORLD_ARRAYS:
-            getattr(self._full, name)[self._rows] = getattr(self.world, name)
+            getattr(self._full, name).put(self._rows, getattr(self.world, name))
         self.world, self._full, self._rows = self._full, None, None
 
     # --- submodels -----------------------------------------------------------------------------

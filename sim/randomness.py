@@ -79,6 +79,9 @@ class RandomBlocks:
         history once left out can never be asked for again; the model leaves out finished ones.
         """
         local = rows + self._parts[0][1]  # position counted from the first block's start
+        if len(self._parts) == 1:  # one block (up to 1,024 histories): nothing to split
+            out1: npt.NDArray[np.float64] = self._parts[0][0].random((BLOCK, N_COLUMNS))[local]
+            return out1
         bounds = np.searchsorted(local // BLOCK, np.arange(len(self._parts) + 1))
         out = np.empty((rows.size, N_COLUMNS))
         for i, (g, _, _) in enumerate(self._parts):
