@@ -119,6 +119,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self._deciding = False
         self._scheduled: dict[str, int] = {}
         self._danger: npt.NDArray[np.float64] | None = None
+        self._at_war: Mask | None = None
         # Incident hazard per step, and by rung of the ladder times local autonomy: the first
         # factors of the incident rate, which do not change during a run.
         p = self.params
@@ -138,6 +139,15 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             step = self._scheduled[name] = self.params.step(name)
         return step
 
+    def at_war(self) -> Mask:
+        """Histories at war (a strike or more), computed once per step while agents decide."""
+        if self._at_war is not None:
+            return self._at_war
+        at_war: Mask = self.world.escalation >= w.STRIKE
+        if self._deciding:
+            self._at_war = at_war
+        return at_war
+
     def danger(self) -> npt.NDArray[np.float64]:
         """`sim.world.danger` of the current state, computed once per step while agents decide."""
         if self._danger is not None:
@@ -151,12 +161,12 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     def considering(self, world: w.World) -> Iterator[None]:
         """Let agents read `world` instead of the model's own (to work out a choice rule for
         states that are not in the run, see `UnitedKingdom.decide`); nothing is written."""
-        saved = self.world, self._danger, self._deciding
-        self.world, self._danger, self._deciding = world, None, False
+        saved = self.world, self._danger, self._at_war, self._deciding
+        self.world, self._danger, self._at_war, self._deciding = world, None, None, False
         try:
             yield
         finally:
-            self.world, self._danger, self._deciding = saved
+            self.world, self._danger, self._at_war, self._deciding = saved
 
     def uniform(self, column: int) -> npt.NDArray[np.float64]:
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
@@ -249,7 +259,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         agents: tuple[CrisisAgent, ...] = (self.us, self.uk, self.ussr)
         self._deciding = True
         decisions = [agent.decide() for agent in agents]
-        self._deciding, self._danger = False, None
+        self._deciding, self._danger, self._at_war = False, None, None
         if self.record:
             for agent, decision in zip(agents, decisions, strict=False):
                 self._log_decision(agent, decision)

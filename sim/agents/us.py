@@ -90,11 +90,12 @@ class UnitedStates(CrisisAgent):
         t, delay = m.step_index, m.delay_steps
         ix = self.index
         legal = self.nothing_legal()
-        at_war = wd.escalation >= w.STRIKE
+        at_war = m.at_war()
         if t < w.SPEECH_STEP and not (m.record or np.count_nonzero(at_war)):
             return {}, legal  # before the speech only a war (the strike course) leaves a choice
-        in_crisis = wd.course_quarantine & (t >= w.SPEECH_STEP) & ~at_war
-        quarantine_on = in_crisis & (t >= w.QUARANTINE_STEP)
+        # On the quarantine course, public, not at war (a & ~b is a > b for booleans: one call).
+        in_crisis = wd.course_quarantine > at_war if t >= w.SPEECH_STEP else np.zeros(wd.n, bool)
+        quarantine_on = in_crisis if t >= w.QUARANTINE_STEP else np.zeros(wd.n, bool)
         soviet_offer = wd.known(wd.ussr_offer, t, delay)
         turkey_demand = wd.known(wd.ussr_turkey, t, delay)
         legal[ix("offer_pledge")] = in_crisis & wd.unsent(wd.us_pledge)
@@ -140,12 +141,13 @@ class UnitedStates(CrisisAgent):
         clock = pr.missile_clock * mo * min(days_quarantine, 6.0) / 3.0
         c["missiles_becoming_operational"] = {strike: clock, invade: clock}
         talk = pr.danger_to_talk * danger
+        half_plus_mo = 0.5 + mo
         c["risk_of_war"] = {
             pledge: talk,
             secret: talk,
             public: talk,
-            strike: -pr.war_risk_strike * (0.5 + mo),
-            invade: -pr.war_risk_invade * (0.5 + mo),
+            strike: -pr.war_risk_strike * half_plus_mo,
+            invade: -pr.war_risk_invade * half_plus_mo,
             back_down: danger,
         }
         c["face"] = {
@@ -162,12 +164,13 @@ class UnitedStates(CrisisAgent):
             invade: -pr.allies_strike * 1.5 * allies,
             back_down: -allies,
         }
+        against = -restraint
         c["british_advice"] = {
             pledge: restraint,
             secret: restraint,
             public: restraint - firmness,
-            strike: -restraint,
-            invade: -restraint,
+            strike: against,
+            invade: against,
         }
         concession = -pr.domestic_concession * domestic
         c["domestic_politics"] = {

@@ -82,14 +82,16 @@ class SovietUnion(CrisisAgent):
     def reasons(self) -> tuple[dict[str, Component], Legal]:
         m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
         t, d, ix = m.step_index, m.delay_steps, self.index
-        at_war = wd.escalation >= w.STRIKE
+        at_war = m.at_war()
         if t < w.SPEECH_STEP and not (m.record or np.count_nonzero(at_war)):
             return {}, self.nothing_legal()  # Moscow does not know it is found out; no war yet
-        public = wd.course_quarantine & (t >= w.SPEECH_STEP)
-        blockade = public & (t >= w.QUARANTINE_STEP) & ~at_war
+        none = np.zeros(wd.n, dtype=bool)
+        public = wd.course_quarantine if t >= w.SPEECH_STEP else none
+        calm = public > at_war  # public and not at war (a & ~b in one call)
+        blockade = calm if t >= w.QUARANTINE_STEP else none
         linkage = p.b("ussr.berlin_linkage")
         legal = self.nothing_legal()
-        legal[ix("halt_ships")] = public & wd.unsent(wd.shipments_halted) & ~at_war
+        legal[ix("halt_ships")] = calm & wd.unsent(wd.shipments_halted)
         legal[ix("offer_withdrawal")] = blockade & wd.unsent(wd.ussr_offer)
         offered = blockade & wd.sent(wd.ussr_offer)
         legal[ix("demand_turkey")] = offered & wd.unsent(wd.ussr_turkey)
@@ -118,11 +120,12 @@ class SovietUnion(CrisisAgent):
         halt, offer, accept = ix("halt_ships"), ix("offer_withdrawal"), ix("accept")
         climb_down, press_berlin = ix("climb_down"), ix("press_berlin")
         c: dict[str, Component] = {}
+        fear_danger = fear * danger
         c["risk_of_war"] = {
             halt: fear * (0.3 + danger),
-            offer: fear * danger,
+            offer: fear_danger,
             accept: fear * (danger + at_war),
-            climb_down: fear * danger,
+            climb_down: fear_danger,
             press_berlin: -0.5 * fear * (1.0 + danger),
         }
         c["quarantine_pressure"] = {
