@@ -46,6 +46,8 @@ ADVICE_TARGET = {
     "raise_alert": 0.3,
 }
 ADVICE_MEMORY = 0.7
+#: See `UnitedKingdom._state_of_code`.
+_EVERY_CODE: w.World | None = None
 
 
 class UnitedKingdom(CrisisAgent):
@@ -83,15 +85,22 @@ class UnitedKingdom(CrisisAgent):
         return code
 
     def _state_of_code(self) -> w.World:
-        """A world with one history for every state code (the inverse of `state_code`)."""
-        codes = np.arange(self.CODES)
-        wd = w.World(self.CODES)
-        wd.escalation = (codes // 40).astype(np.int16)
-        wd.incidents = (codes // 8 % 5).astype(np.int16)
-        wd.berlin = (codes // 4 % 2).astype(np.int16)
-        wd.tankers = codes // 2 % 2 == 1
-        wd.uk_alert = codes % 2 == 1
-        return wd
+        """A world with one history for every state code (the inverse of `state_code`); built
+        once per process and read-only (agents only read the world they decide on)."""
+        global _EVERY_CODE
+        if _EVERY_CODE is None:
+            codes = np.arange(self.CODES)
+            wd = w.World(self.CODES)
+            wd.escalation = (codes // 40).astype(np.int16)
+            wd.incidents = (codes // 8 % 5).astype(np.int16)
+            wd.berlin = (codes // 4 % 2).astype(np.int16)
+            wd.tankers = codes // 2 % 2 == 1
+            wd.uk_alert = codes % 2 == 1
+            for array in vars(wd).values():
+                if isinstance(array, np.ndarray):
+                    array.flags.writeable = False
+            _EVERY_CODE = wd
+        return _EVERY_CODE
 
     def decide(self) -> Decision:
         """Once London is told, the softmax weights of every state code are worked out once (per
