@@ -1,8 +1,10 @@
 """Fingerprint of engine results, to check that a performance change changes nothing.
 
 Prints, for several parameter sets and seeds 0..2 at N = 5,000, the outcome counts and a SHA-256 of
-every `Results` array, plus a hash of a few replayed event logs (with their utility components).
-Run it before and after a change and diff the output: any difference means results changed.
+every `Results` array, plus a hash of a few replayed event logs (with their utility components and
+choice probabilities). Run it before and after a change and diff the output: a different outcome
+hash means results changed. A change in the softmax's arithmetic alone (e.g. not normalising before
+drawing) moves logged probabilities in their last bit and so the log hash, but not the outcomes.
 
     .venv/bin/python benchmarks/fingerprint.py > /tmp/before.txt
 """
