@@ -222,14 +222,15 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         """
         noise = self.model.params.f("world.decision_noise")
         weights: dict[int, Column] = {}
+        totals: dict[int, Column] = {}
+        for component in reasons.values():  # each action's components in their order
+            for a, value in component.items():
+                if live[a]:
+                    totals[a] = totals[a] + value if a in totals else value
         for a, is_live in enumerate(live):
             if not is_live:
                 continue
-            total: Column | None = None
-            for component in reasons.values():  # in the order of the components
-                if a in component:
-                    total = component[a] if total is None else total + component[a]
-            s = (0.0 if total is None else total) / noise
+            s = totals.get(a, 0.0) / noise
             if legal[a] is not True:  # not legal in every history
                 s = np.where(legal[a], s, ILLEGAL)
             # The arrays here are new (a sum, a quotient or np.where), so exp can write in place.

@@ -9,9 +9,12 @@ alone [TNA-msg]; he saw no advantage in the British Thor idea (S:48, UPI93).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import numpy.typing as npt
 
+from sim import calendar
 from sim import world as w
 from sim.agents.base import Component, CrisisAgent, Decision, Legal
 from sim.outcomes import MISSILES_STAY
@@ -46,6 +49,12 @@ class Preferences:
 
 
 FIRST_MOVES = ("quarantine", "air_strike")
+
+
+@functools.cache
+def days_to_election(step: int) -> float:
+    """Days from the start of `step` to the mid-term elections (0 after them)."""
+    return max(0.0, (w.ELECTION - calendar.step_time(step)).total_seconds() / 86400.0)
 
 
 class UnitedStates(CrisisAgent):
@@ -126,8 +135,7 @@ class UnitedStates(CrisisAgent):
         weight = p.f("uk.consultation") * pr.british_advice
         restraint = weight * np.maximum(-wd.uk_advice, 0.0)
         firmness = weight * np.maximum(wd.uk_advice, 0.0)
-        days_to_election = max(0.0, (w.ELECTION - m.now).total_seconds() / 86400.0)
-        domestic = p.f("us.domestic_pressure") * (1.0 + 1.0 / (1.0 + days_to_election / 3.0))
+        domestic = p.f("us.domestic_pressure") * (1.0 + 1.0 / (1.0 + days_to_election(t) / 3.0))
 
         # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
         strike, invade, back_down = ix("air_strike"), ix("invade"), ix("back_down")

@@ -9,11 +9,16 @@ own through the incident hazard and `ussr.local_autonomy` (handled in the model)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim import world as w
 from sim.agents.base import Array, Component, CrisisAgent, Decision, Legal, Mask
 from sim.outcomes import CLIMBDOWN, NEGOTIATED
+
+if TYPE_CHECKING:
+    from sim.model import CrisisModel
 
 
 class Preferences:
@@ -59,17 +64,21 @@ class SovietUnion(CrisisAgent):
     random_column = 2
     prefs = Preferences()
 
+    def __init__(self, model: CrisisModel) -> None:
+        super().__init__(model)
+        pr, p = self.prefs, model.params
+        #: What a British offer is worth to Moscow: set by the parameters, so once per run.
+        self.thor_value = (
+            pr.gain_thor_public if p.s("uk.thor_offer") == "public" else pr.gain_thor_private
+        )
+        linkage = p.b("ussr.berlin_linkage")
+        self.berlin_value = pr.gain_berlin_terms * (3.0 if linkage else 1.0)
+
     def gains(self) -> Array:
         """Value to Moscow of what is on the table and known in Moscow."""
         m, wd, pr = self.model, self.model.world, self.prefs
         t, d = m.step_index, m.delay_steps
-        thor_value = (
-            pr.gain_thor_public
-            if self.model.params.s("uk.thor_offer") == "public"
-            else pr.gain_thor_private
-        )
-        linkage = self.model.params.b("ussr.berlin_linkage")
-        berlin_value = pr.gain_berlin_terms * (3.0 if linkage else 1.0)
+        thor_value, berlin_value = self.thor_value, self.berlin_value
         gains: Array = (
             pr.gain_pledge * wd.known(wd.us_pledge, t, d)
             + pr.gain_secret_jupiters * wd.known(wd.us_secret_jupiters, t, d)
