@@ -393,22 +393,8 @@ def test_british_lookup_gives_the_general_rule(overrides: dict[str, object], t: 
     show), it must choose exactly as the general rule does, with the same probabilities."""
     n = 3000
     m = crisis(n, overrides, t=t)
-    rng = np.random.default_rng(t)
-    wd = m.world
-    for name in w.World.__dataclass_fields__:
-        value = getattr(wd, name)
-        if name == "n":
-            continue
-        if value.dtype == bool:
-            setattr(wd, name, rng.random(n) < 0.5)
-        elif value.dtype.kind == "f":
-            setattr(wd, name, rng.random(n) * 1.2)
-        else:  # steps (-1 never, or a recent step), rungs, counts
-            setattr(wd, name, rng.integers(-1, 7, n).astype(value.dtype))
-    wd.escalation = rng.integers(0, len(w.DANGER_LEVEL), n).astype(np.int16)
-    wd.incidents = rng.integers(0, 7, n).astype(np.int16)
-    wd.ussr_berlin = np.where(rng.random(n) < 0.5, -1, t - rng.integers(0, 4, n)).astype(np.int16)
-    wd.active[:] = True
+    randomise_world(m, np.random.default_rng(t))
+    rng = np.random.default_rng(t + 1)
     m._u = rng.random((n, 16))
     looked_up = m.uk.decide()
     general = CrisisAgent.decide(m.uk)
@@ -416,6 +402,64 @@ def test_british_lookup_gives_the_general_rule(overrides: dict[str, object], t: 
     for a, column in general.columns.items():
         assert (looked_up.columns[a] == column).all(), m.uk.actions[a]
     assert len(set(m.uk.state_code().tolist())) > 100  # the states cover many codes
+
+
+def randomise_world(m: CrisisModel, rng: np.random.Generator) -> None:
+    """Fill every array of `m.world` at random (messages sent up to 4 steps ago, or never)."""
+    wd, n, t = m.world, m.world.n, m.step_index
+    for name in w.World.__dataclass_fields__:
+        value = getattr(wd, name)
+        if name == "n":
+            continue
+        if value.dtype == bool:
+            setattr(wd, name, rng.random(n) < 0.5)
+        elif value.dtype.kind == "f":  # shares, readiness, cohesion: 0 to 1
+            setattr(wd, name, rng.random(n))
+        else:  # steps (-1 never, or a recent step), rungs, counts
+            setattr(wd, name, rng.integers(-1, 7, n).astype(value.dtype))
+    wd.uk_advice = rng.uniform(-1, 1, n)  # restrain (-1) to stand firm (+1)
+    for name in (
+        "us_pledge",
+        "us_secret_jupiters",
+        "us_public_jupiters",
+        "uk_thor",
+        "uk_berlin",
+        "ussr_offer",
+        "ussr_turkey",
+        "ussr_berlin",
+        "shipments_halted",
+    ):
+        sent = t - rng.integers(0, 5, n)
+        setattr(wd, name, np.where(rng.random(n) < 0.5, -1, sent).astype(np.int16))
+    wd.escalation = rng.integers(0, len(w.DANGER_LEVEL), n).astype(np.int16)
+    wd.incidents = rng.integers(0, 7, n).astype(np.int16)
+    wd.berlin = rng.integers(0, 3, n).astype(np.int16)
+    wd.active[:] = True
+
+
+@pytest.mark.parametrize("corner", [0, 1, 2, 3])
+def test_utilities_stay_far_from_exp_overflow(corner: int) -> None:
+    """The softmax takes exp(utility / noise) without subtracting a maximum first (`ILLEGAL` in
+    sim/agents/base.py): safe while every utility over the smallest noise stays far below 709, where
+    exp overflows, and while doing nothing is worth >= 0. Checked on random states, at parameter
+    corners (every float parameter at its minimum or maximum, switches on)."""
+    from sim.params import SPECS
+
+    rng = np.random.default_rng(corner)
+    overrides: dict[str, object] = {"world.decision_noise": 0.05}
+    for name, spec in SPECS.items():
+        if spec.kind == "float" and name != "world.decision_noise":
+            overrides[name] = spec.maximum if rng.random() < 0.5 else spec.minimum
+    overrides["ussr.berlin_linkage"] = True
+    overrides["us.public_jupiter_trade"] = corner % 2 == 1
+    for t in (w.SPEECH_STEP, w.QUARANTINE_STEP + 8, w.INVASION_READY_STEP + 4):
+        m = crisis(2000, overrides, t=t)
+        randomise_world(m, rng)
+        for agent in (m.us, m.uk, m.ussr):
+            comps, legal_mask = agent.utilities()
+            totals = sum(comps.values(), start=np.zeros((2000, len(agent.actions))))
+            assert np.abs(totals).max() / 0.05 < 700, agent.actor
+            assert (totals[:, 0] >= 0).all(), agent.actor  # doing nothing: the weight is >= 1
 
 
 def test_draw_is_the_normalised_softmax() -> None:
