@@ -65,6 +65,18 @@ MISSILES_PER_STEP = 0.02
 WAR_PHASE_STEPS = 8
 
 NO_STEP = -1
+#: The offers and demands: when each was sent (NO_STEP: never); the other side reads it after the
+#: message delay (`World.known`).
+MESSAGES = (
+    "us_pledge",
+    "us_secret_jupiters",
+    "us_public_jupiters",
+    "uk_thor",
+    "uk_berlin",
+    "ussr_offer",
+    "ussr_turkey",
+    "ussr_berlin",
+)
 
 
 def _ints(n: int, fill: int = NO_STEP) -> Int:
@@ -122,14 +134,7 @@ class World:
             "strike_planned",
             "strike_step",
             "invasion_step",
-            "us_pledge",
-            "us_secret_jupiters",
-            "us_public_jupiters",
-            "uk_thor",
-            "uk_berlin",
-            "ussr_offer",
-            "ussr_turkey",
-            "ussr_berlin",
+            *MESSAGES,
             "resolved_step",
         ):
             setattr(self, name, _ints(n))

@@ -418,17 +418,7 @@ def randomise_world(m: CrisisModel, rng: np.random.Generator) -> None:
         else:  # steps (-1 never, or a recent step), rungs, counts
             setattr(wd, name, rng.integers(-1, 7, n).astype(value.dtype))
     wd.uk_advice = rng.uniform(-1, 1, n)  # restrain (-1) to stand firm (+1)
-    for name in (
-        "us_pledge",
-        "us_secret_jupiters",
-        "us_public_jupiters",
-        "uk_thor",
-        "uk_berlin",
-        "ussr_offer",
-        "ussr_turkey",
-        "ussr_berlin",
-        "shipments_halted",
-    ):
+    for name in (*w.MESSAGES, "shipments_halted"):
         sent = t - rng.integers(0, 5, n)
         setattr(wd, name, np.where(rng.random(n) < 0.5, -1, sent).astype(np.int16))
     wd.escalation = rng.integers(0, len(w.DANGER_LEVEL), n).astype(np.int16)
