@@ -7,7 +7,6 @@ Bad input never produces a traceback: it exits with code 2 and one line on stder
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -34,7 +33,7 @@ from rich.table import Table
 from sim import calendar, ensemble, history, sources, summary
 from sim import scenario as scenario_files
 from sim.cli_analysis import register as register_analysis
-from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt, progress_hooks
+from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt, csv_text, progress_hooks
 from sim.cli_common import all_scenarios as _all_scenarios
 from sim.cli_common import load_file as _load_file
 from sim.cli_common import resolve_scenario as _scenario
@@ -913,14 +912,6 @@ def _concession_names(bits: int) -> str:
     return ";".join(c for i, c in enumerate(CONCESSIONS) if bits & (1 << i))
 
 
-def _csv(header: Sequence[str], rows: Iterator[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def _run_csv(r: ensemble.Results) -> str:
     outcome, resolved = r.outcome.tolist(), r.resolved_step.tolist()
     conc, peak, incidents = r.concessions.tolist(), r.peak_escalation.tolist(), r.incidents.tolist()
@@ -935,7 +926,7 @@ def _run_csv(r: ensemble.Results) -> str:
         )
         for i in range(r.runs)
     )
-    return _csv(
+    return csv_text(
         ("history", "outcome", "resolved", "concessions", "peak_escalation", "incidents"), rows
     )
 
@@ -964,7 +955,7 @@ def _compare_csv(p: ensemble.Paired) -> str:
         )
         for i in range(s.runs)
     )
-    return _csv(
+    return csv_text(
         (
             "history",
             "outcome",

@@ -27,7 +27,7 @@ from sim.analysis.backends import Backend as Runner
 from sim.analysis.backends import BackendError, open_backend
 from sim.analysis.evaluate import MAX_HISTORIES, AnalysisError, check_work
 from sim.analysis.space import check_outcome, float_specs, parse_names
-from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt
+from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt, csv_text
 from sim.cli_common import progress_hooks as _progress
 from sim.cli_common import resolve_scenario as _scenario
 from sim.ensemble import MAX_RUNS
@@ -114,6 +114,10 @@ ParamsOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table (for people) or json.")]
+PointRunsOpt = Annotated[
+    int,
+    typer.Option("--runs", "-n", metavar="N", help=f"Histories per point (1 to {MAX_RUNS:,})."),
+]
 
 SWEEP_EPILOG = f"""\b
 Examples:
@@ -181,10 +185,7 @@ def sweep_command(
             help="A parameter to vary (repeatable), or NAME=A,B,... for a list.",
         ),
     ] = None,
-    runs: Annotated[
-        int,
-        typer.Option("--runs", "-n", metavar="N", help=f"Histories per point (1 to {MAX_RUNS:,})."),
-    ] = 1000,
+    runs: PointRunsOpt = 1000,
     seed: SeedOpt = 0,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
@@ -220,7 +221,7 @@ def sweep_command(
                 on_start=lambda todo, _: start_bar(todo * runs, f"Sweeping {todo:,} points"),
             )
         if report.path is None:
-            sys.stdout.write(sweeps.to_csv(report.header, report.rows))
+            sys.stdout.write(csv_text(report.header, report.rows))
             return
         points = len(sweep.combos)
         if report.already_complete:
@@ -306,10 +307,7 @@ def discover_command(
             help=f"Parameter points to sample (10 to {discovery.MAX_POINTS:,}).",
         ),
     ] = 200,
-    runs: Annotated[
-        int,
-        typer.Option("--runs", "-n", metavar="N", help=f"Histories per point (1 to {MAX_RUNS:,})."),
-    ] = 300,
+    runs: PointRunsOpt = 300,
     seed: SeedOpt = 0,
     params: ParamsOpt = None,
     min_coverage: Annotated[

@@ -1,4 +1,5 @@
-"""Scenario lookup shared by the `cuba62` commands (sim.cli and sim.cli_analysis).
+"""What the `cuba62` commands (sim.cli and sim.cli_analysis) share: scenario lookup, the progress
+bar and CSV text.
 
 One place decides what a scenario argument may be: an id from scenarios/ (never a path) or a user
 file given with --scenario-file, with one-line errors and a 'did you mean'.
@@ -6,9 +7,11 @@ file given with --scenario-file, with one-line errors and a 'did you mean'.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -130,3 +133,12 @@ def progress_hooks() -> Iterator[ProgressHooks]:
             bar.update(task, total=total, completed=0, description=label)
 
         yield start, lambda n: bar.advance(task, n)
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A header and rows as CSV text (Unix line ends), for the screen or a file."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()

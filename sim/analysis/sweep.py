@@ -364,14 +364,6 @@ def _write_final(out: Path, sweep: Sweep, rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def to_csv(header: list[str], rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def run_sweep(
     sweep: Sweep,
     backend: Backend | None = None,
