@@ -275,6 +275,29 @@ def _whole_number(text: str) -> int | None:
         return None
 
 
+def _link_number[T: (int, None)](
+    query: Mapping[str, str],
+    name: str,
+    low: int,
+    high: int,
+    default: T,
+    fallback: str,
+    notices: list[str],
+) -> int | T:
+    """query[name] as a whole number from `low` to `high`; `default` if it is absent, or if it is
+    not allowed (then with a warning in `notices` that ends with `fallback`)."""
+    if name not in query:
+        return default
+    number = _whole_number(query[name])
+    if number is not None and low <= number <= high:
+        return number
+    notices.append(
+        f"{name} = '{query[name][:40]}' in the link is not allowed: use a whole number "
+        f"from {low:,} to {high:,}. {fallback}"
+    )
+    return default
+
+
 def read_url(query: Mapping[str, str]) -> tuple[str, int, int, Params, int | None, list[str]]:
     """(option, seed, runs, params, history, warnings) from query parameters: each bad field
     falls back to its default and gets a one-line warning naming it and what is allowed."""
@@ -291,36 +314,17 @@ def read_url(query: Mapping[str, str]) -> tuple[str, int, int, Params, int | Non
                 f"scenario = '{raw_id[:64]}' in the link is not available ({hint}); "
                 f"allowed: {', '.join(found)}. Showing '{option}' instead."
             )
-    seed = 0
-    if "seed" in query:
-        number = _whole_number(query["seed"])
-        if number is None or not 0 <= number <= MAX_SEED:
-            notices.append(
-                f"seed = '{query['seed'][:40]}' in the link is not allowed: use a whole number "
-                f"from 0 to {MAX_SEED:,}. Using seed 0."
-            )
-        else:
-            seed = number
-    runs = DEFAULT_RUNS
-    if "runs" in query:
-        number = _whole_number(query["runs"])
-        if number is None or not MIN_RUNS <= number <= APP_MAX_RUNS:
-            notices.append(
-                f"runs = '{query['runs'][:40]}' in the link is not allowed: use a whole number "
-                f"from {MIN_RUNS:,} to {APP_MAX_RUNS:,}. Using {DEFAULT_RUNS:,} histories."
-            )
-        else:
-            runs = number
-    history_index = None
-    if "history" in query:
-        number = _whole_number(query["history"])
-        if number is None or not 0 <= number < runs:
-            notices.append(
-                f"history = '{query['history'][:40]}' in the link is not allowed: use a whole "
-                f"number from 0 to {runs - 1:,}. Showing history 0."
-            )
-        else:
-            history_index = number
+    seed = _link_number(query, "seed", 0, MAX_SEED, 0, "Using seed 0.", notices)
+    runs = _link_number(
+        query,
+        "runs",
+        MIN_RUNS,
+        APP_MAX_RUNS,
+        DEFAULT_RUNS,
+        f"Using {DEFAULT_RUNS:,} histories.",
+        notices,
+    )
+    history_index = _link_number(query, "history", 0, runs - 1, None, "Showing history 0.", notices)
     params = found[option].params()
     for name, raw in query.items():
         if name in RESERVED or name in IGNORED_URL_KEYS:
