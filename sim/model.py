@@ -308,8 +308,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         `_full` and its escalation path can be written to the horizon now.
         """
         wd = self.world
+        if wd.n < COMPACT_MIN_ROWS:
+            return
         running = int(np.count_nonzero(wd.active))
-        if wd.n < COMPACT_MIN_ROWS or running == 0 or running > COMPACT_BELOW * wd.n:
+        if running == 0 or running > COMPACT_BELOW * wd.n:
             return
         keep = np.flatnonzero(wd.active)  # positions in `world`: take/put beat boolean masks
         done = np.flatnonzero(~wd.active)

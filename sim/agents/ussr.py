@@ -94,10 +94,9 @@ class SovietUnion(CrisisAgent):
         at_war = m.at_war()
         if t < w.SPEECH_STEP and not (m.record or np.count_nonzero(at_war)):
             return {}, self.nothing_legal()  # Moscow does not know it is found out; no war yet
-        none = np.zeros(wd.n, dtype=bool)
-        public = wd.course_quarantine if t >= w.SPEECH_STEP else none
+        public = wd.course_quarantine if t >= w.SPEECH_STEP else np.zeros(wd.n, dtype=bool)
         calm = public > at_war  # public and not at war (a & ~b in one call)
-        blockade = calm if t >= w.QUARANTINE_STEP else none
+        blockade = calm if t >= w.QUARANTINE_STEP else np.zeros(wd.n, dtype=bool)
         linkage = p.b("ussr.berlin_linkage")
         legal = self.nothing_legal()
         legal[ix("halt_ships")] = calm & wd.unsent(wd.shipments_halted)
