@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim import calendar
+from sim.limits import RUNS
 from sim.model import CrisisModel
 from sim.params import Params
 
@@ -26,7 +27,7 @@ from sim.params import Params
 DEFAULT_CHUNK = 32_768
 #: The largest run a user may ask for in one go (CLI and app): about 4 s of one core and 120 MB
 #: here (docs/PERFORMANCE.md).
-MAX_RUNS = 200_000
+MAX_RUNS = RUNS.high
 
 
 @dataclass(frozen=True)

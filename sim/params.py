@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import math
 from collections.abc import Iterator, Mapping
 from typing import Literal
@@ -70,14 +71,29 @@ class ParamSpec(BaseModel):
             return "true or false"
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices)
-        first, last = calendar.START, calendar.step_time(calendar.N_STEPS - 1)
-        if self.timezone == "London":
-            first, last = calendar.london(first), calendar.london(last)
-        first = self.earliest or first
+        first, last = self.time_range()
         return (
             f"a date-time 'YYYY-MM-DD HH:MM' ({self.timezone} time) from "
             f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
         )
+
+    def time_at(self, step: int) -> dt.datetime:
+        """The start of model step `step` in the parameter's timezone (date-times)."""
+        when = calendar.step_time(step)
+        return calendar.london(when) if self.timezone == "London" else when
+
+    def time_range(self) -> tuple[dt.datetime, dt.datetime]:
+        """(first, last) date-time a time parameter's slider covers, in its timezone: from the
+        crisis start (or `earliest`) to the start of the last model step. The one statement of
+        the range: `allowed()`, the app's sliders and its Sources page read it from here."""
+        first, last = self.time_at(0), self.time_at(calendar.N_STEPS - 1)
+        return self.earliest or first, last
+
+    def time_steps(self) -> tuple[int, ...]:
+        """The model steps a time parameter's slider may take: those whose start (in the
+        parameter's timezone) lies within `time_range()`."""
+        first, last = self.time_range()
+        return tuple(s for s in range(calendar.N_STEPS) if first <= self.time_at(s) <= last)
 
 
 class HazardPreset(BaseModel):
@@ -550,6 +566,19 @@ class Params(Mapping[str, Value]):
 
     def as_text(self) -> dict[str, str]:
         return {k: format_value(v) for k, v in self._values.items()}
+
+    def key(self) -> str:
+        """Exact text of the whole set, for cache keys: floats by repr (so they round-trip), the
+        rest canonical; `Params.from_key` turns it back into the same Params."""
+        return json.dumps(
+            {k: repr(v) if isinstance(v, float) else format_value(v) for k, v in self.items()},
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_key(cls, key: str) -> Params:
+        """The Params whose `key()` is `key` (validated against the schema)."""
+        return make_params(json.loads(key))
 
 
 def defaults() -> Params:

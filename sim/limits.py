@@ -1,0 +1,85 @@
+"""The allowed ranges of the whole numbers a user types: seed, number of histories, history index.
+
+Decided once here and read by the app (widgets, share links, cached runs) and, once wired, by the
+command line. Each range checks a value and says what is wrong in one line that names the field
+and the allowed range; nothing here raises for a bad value (callers turn the line into their own
+error: a warning in the app, `BadInput` in the CLI).
+
+One seed range for every entry point: 0 to 2^31 − 1 (what a browser's number field holds exactly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A whole number from `low` to `high` (both included), called `field` in messages."""
+
+    field: str
+    low: int
+    high: int
+
+    def allowed(self) -> str:
+        """'a whole number from 0 to 2,147,483,647'."""
+        return f"a whole number from {self.low:,} to {self.high:,}"
+
+    def contains(self, value: object) -> bool:
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and self.low <= value <= self.high
+        )
+
+    def error(self, value: object, field: str | None = None) -> str:
+        """'' when `value` is allowed; else one line naming the field (`field` overrides the
+        name, e.g. '--seed' on the command line) and the allowed range."""
+        if self.contains(value):
+            return ""
+        name = field or self.field
+        return f"{name} = {value!r} is out of range: allowed {self.low:,} to {self.high:,}"
+
+    def parse(self, text: str) -> int | None:
+        """`text` as a whole number within the range, or None."""
+        try:
+            number = int(text.strip())
+        except ValueError:
+            return None
+        return number if self.contains(number) else None
+
+
+#: Random seeds, for the app, share links and the command line.
+SEED = Bounds("seed", 0, 2**31 - 1)
+#: Histories in one ensemble: what the engine and the command line accept.
+RUNS = Bounds("runs", 1, 200_000)
+#: Histories in one request of the web app (bounded work per request).
+APP_RUNS = Bounds("runs", 100, 50_000)
+#: How many histories the app plays when the link does not say.
+APP_DEFAULT_RUNS = 5000
+#: The app's step for its number-of-histories field.
+APP_RUNS_STEP = 1000
+
+
+def history(runs: int) -> Bounds:
+    """The index of one history among `runs` histories: 0 to runs − 1."""
+    return Bounds("history", 0, runs - 1)
+
+
+#: Any history the engine can replay (the command line's --index).
+HISTORY = history(RUNS.high)
+
+
+def seed_error(seed: object, field: str | None = None) -> str:
+    """'' or one line: the seed is not a whole number from 0 to 2^31 − 1."""
+    return SEED.error(seed, field)
+
+
+def runs_error(runs: object, app: bool = False, field: str | None = None) -> str:
+    """'' or one line: `runs` is outside the engine's (or, with `app`, the app's) range."""
+    return (APP_RUNS if app else RUNS).error(runs, field)
+
+
+def history_error(index: object, runs: int, field: str | None = None) -> str:
+    """'' or one line: `index` is not a history among `runs`."""
+    return history(runs).error(index, field)
