@@ -19,10 +19,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from sim import ensemble, history
-from sim.outcomes import LABELS, OUTCOMES
+from sim.labels import LABELS, OUTCOMES
+from sim.limits import APP_DEFAULT_RUNS
 from sim.params import ACTOR_NAMES, SCHEMA, SPECS, make_params
 from sim.scenario import MAX_BYTES, load_scenario, parse_scenario, to_toml
-from ui.components import export, state
+from ui.components import export, session
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 TIMEOUT = 60
@@ -87,8 +88,8 @@ def test_default_page_shows_headline_metrics() -> None:
     assert "British influence" in shown
     assert shown["British influence"][0].endswith("%")
     assert [s.value for s in at.subheader].count("What changed") == 1
-    assert at.selectbox(key=state.K_SCENARIO).value == state.PREFERRED_DEFAULT
-    assert at.number_input(key=state.K_RUNS).value == 500
+    assert at.selectbox(key=session.K_SCENARIO).value == session.PREFERRED_DEFAULT
+    assert at.number_input(key=session.K_RUNS).value == 500
     assert not at.error
 
 
@@ -106,9 +107,9 @@ def test_every_schema_parameter_has_a_labelled_widget_with_its_source() -> None:
 
 def test_scenario_selectbox_lists_titles_and_ids() -> None:
     at = run_ok(new_app())
-    box = at.selectbox(key=state.K_SCENARIO)
-    assert box.options == [s.title for s in state.shipped().values()]  # titles are shown
-    assert box.value == state.PREFERRED_DEFAULT  # ids are the values
+    box = at.selectbox(key=session.K_SCENARIO)
+    assert box.options == [s.title for s in session.shipped().values()]  # titles are shown
+    assert box.value == session.PREFERRED_DEFAULT  # ids are the values
     box.set_value("berlin_linkage")
     run_ok(at)
     assert at.header[0].value == load_scenario("berlin_linkage").question
@@ -160,12 +161,12 @@ def test_share_link_round_trip_reproduces_widgets_and_numbers() -> None:
     }
     at = run_ok(new_app(query))
     assert not at.warning, [w.value for w in at.warning]
-    assert at.selectbox(key=state.K_SCENARIO).value == "real_consultation"
-    assert at.number_input(key=state.K_SEED).value == 7
-    assert at.number_input(key=state.K_RUNS).value == 600
+    assert at.selectbox(key=session.K_SCENARIO).value == "real_consultation"
+    assert at.number_input(key=session.K_SEED).value == 7
+    assert at.number_input(key=session.K_RUNS).value == 600
     assert at.slider(key="p.uk.consultation").value == pytest.approx(0.6)
     assert at.selectbox(key="p.uk.thor_offer").value == "public"
-    assert at.selectbox(key=state.K_PRESET).value == "kennedy"
+    assert at.selectbox(key=session.K_PRESET).value == "kennedy"
 
     link = at.code[0].value
     parsed = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query))
@@ -212,9 +213,9 @@ def test_garbage_in_the_link_warns_and_falls_back(name: str, raw: str, needle: s
     # The URL is rewritten with valid values only.
     assert at.query_params.get(name) != raw
     if name == "runs":
-        assert at.number_input(key=state.K_RUNS).value == state.DEFAULT_RUNS
+        assert at.number_input(key=session.K_RUNS).value == APP_DEFAULT_RUNS
     if name == "scenario":
-        assert at.selectbox(key=state.K_SCENARIO).value == state.PREFERRED_DEFAULT
+        assert at.selectbox(key=session.K_SCENARIO).value == session.PREFERRED_DEFAULT
 
 
 def test_contradictory_settings_give_one_error_and_no_traceback() -> None:
@@ -249,7 +250,7 @@ def scenario_text(overrides: dict[str, object]) -> str:
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key=state.K_UPLOAD).set_value((name, data, "application/toml"))
+    at.file_uploader(key=session.K_UPLOAD).set_value((name, data, "application/toml"))
     return run_ok(at)
 
 
@@ -259,7 +260,7 @@ def test_valid_upload_becomes_the_active_scenario() -> None:
     text = scenario_text({"ussr.risk_acceptance": 0.95, "us.hawkishness": 0.9})
     upload(at, "ours.toml", text.encode())
     assert not at.error, [e.value for e in at.error]
-    assert str(at.selectbox(key=state.K_SCENARIO).value).startswith(state.UPLOAD_PREFIX)
+    assert str(at.selectbox(key=session.K_SCENARIO).value).startswith(session.UPLOAD_PREFIX)
     assert at.header[0].value == "What if Khrushchev had been reckless?"
     assert at.slider(key="p.ussr.risk_acceptance").value == pytest.approx(0.95)
     assert any("Our class scenario" in s.value for s in at.success)
@@ -288,7 +289,7 @@ def test_invalid_upload_gives_one_line_error_and_keeps_settings(data: bytes, nee
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and needle in errors[0], errors
     assert "\n" not in errors[0] and "Traceback" not in errors[0]
-    assert at.selectbox(key=state.K_SCENARIO).value == state.PREFERRED_DEFAULT
+    assert at.selectbox(key=session.K_SCENARIO).value == session.PREFERRED_DEFAULT
     assert metrics(at) == before
 
 
@@ -304,7 +305,7 @@ def test_downloads_exist_and_settings_file_validates() -> None:
     params = make_params(
         {"uk.consultation": 0.7, "uk.thor_offer_time": "1962-10-25 18:00"}, base=scenario.params()
     )
-    settings = state.Settings(scenario.id, scenario, load_scenario("baseline"), 3, 300, params)
+    settings = session.Settings(scenario.id, scenario, load_scenario("baseline"), 3, 300, params)
     name, text = export.settings_toml(settings)
     assert name == "my_thor_immobilisation.toml"
     parsed = parse_scenario(text, name)
@@ -314,10 +315,16 @@ def test_downloads_exist_and_settings_file_validates() -> None:
     p = ensemble.run_paired(params, settings.baseline.params(), 300, 3)
     csv = export.histories_csv(p)()
     lines = csv.strip().splitlines()
+    # The one histories table (sim.histories_table): the same columns as `cuba62 compare --format
+    # csv`, concessions joined by ';'.
     assert lines[0] == (
-        "history,outcome,baseline_outcome,resolved,concessions,peak_escalation,incidents"
+        "history,outcome,baseline_outcome,changed,resolved,baseline_resolved,concessions,"
+        "baseline_concessions,peak_escalation,baseline_peak_escalation,incidents,"
+        "baseline_incidents"
     )
     assert len(lines) == 301
+    assert all(len(line.split(",")) == 12 for line in lines)
+    assert "+" not in csv
 
 
 # --- the other pages ----------------------------------------------------------------------------
@@ -332,14 +339,14 @@ def test_history_page_shows_paired_timelines_in_both_capitals() -> None:
     text = " ".join(m.value for m in at.markdown)
     assert "Washington" in text and "London" in text
     assert {s.value for s in at.subheader} >= {"Baseline"}
-    assert at.number_input(key=state.K_HISTORY).value == 0
+    assert at.number_input(key=session.K_HISTORY).value == 0
     assert at.query_params["history"] == "0"
 
     # Jump to a history that ended in the rarest outcome on the list.
     finder = at.selectbox(key="w.find_outcome")
     finder.set_value(outcome_of(finder.options[-1]))
     run_ok(at)
-    index = int(at.number_input(key=state.K_HISTORY).value or 0)
+    index = int(at.number_input(key=session.K_HISTORY).value or 0)
     scenario = load_scenario("thor_immobilisation").params()
     params = make_params({"uk.thor_offer_us_consent": True, "uk.consultation": 0.9}, base=scenario)
     results = ensemble.run(params, 500, 0)
@@ -414,7 +421,7 @@ def test_charts_have_a_short_caption_and_their_numbers_in_words() -> None:
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Most histories end in") and "%" in c for c in captions)
     assert any(c.startswith("The crisis ends, this scenario") for c in captions)
-    upload = at.file_uploader(key=state.K_UPLOAD)
+    upload = at.file_uploader(key=session.K_UPLOAD)
     assert "64 KB" in upload.label and "64 KB" in upload.help
 
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/, not the repository, on the path
     sys.path.insert(0, str(ROOT))
 
-from ui.components import state  # noqa: E402
+from ui.components import link, session  # noqa: E402
 
 # Not "pages/": Streamlit would treat that folder as its automatic multipage app and serve a deep
 # link's page file on its own (without this entry script) until someone has opened "/".
@@ -78,8 +78,8 @@ def main() -> None:
         )
     if presenting:
         st.html(PRESENTATION_CSS)
-    with state.friendly_errors("start-up"):
-        state.init_session()
+    with session.friendly_errors("start-up"):
+        link.init_session()
     navigation.run()
 
 

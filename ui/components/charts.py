@@ -28,9 +28,8 @@ import pandas as pd
 
 from sim import calendar, summary
 from sim.ensemble import Results
-from sim.outcomes import LABELS, NEGOTIATED, OUTCOMES
+from sim.labels import CONCESSIONS, LABELS, LADDER, NEGOTIATED, OUTCOMES
 from sim.summary import Share
-from sim.world import CONCESSIONS, LADDER
 
 SCENARIO_COLOUR = "#0072B2"  # Okabe–Ito blue
 BASELINE_COLOUR = "#E69F00"  # Okabe–Ito orange

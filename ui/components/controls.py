@@ -12,21 +12,10 @@ from functools import partial
 
 import streamlit as st
 
+from sim.limits import APP_RUNS, APP_RUNS_STEP, SEED
 from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, Params, ParamSpec, format_value
-from ui.components import state
-from ui.components.state import (
-    APP_MAX_RUNS,
-    CUSTOM,
-    HAZARD,
-    K_PRESET,
-    K_RUNS,
-    K_SCENARIO,
-    K_SEED,
-    MAX_SEED,
-    MIN_RUNS,
-    RUNS_STEP,
-    param_key,
-)
+from ui.components import session
+from ui.components.session import CUSTOM, HAZARD, K_PRESET, K_RUNS, K_SCENARIO, K_SEED, param_key
 
 CONFIDENCE = {"L": "low", "M": "medium", "H": "high"}
 
@@ -56,10 +45,10 @@ def decimals(spec: ParamSpec) -> int:
 def scenario_picker() -> None:
     st.selectbox(
         "Scenario",
-        list(state.options()),
-        format_func=state.option_label,
+        list(session.options()),
+        format_func=session.option_label,
         key=K_SCENARIO,
-        on_change=state.on_scenario_change,
+        on_change=session.on_scenario_change,
         help="Each scenario changes one historical decision. Its settings load into the "
         "parameters; the baseline (what happened, played many times) is always shown beside it.",
         persist_state="session",
@@ -69,18 +58,18 @@ def scenario_picker() -> None:
 def run_controls() -> None:
     st.number_input(
         "Number of histories",
-        min_value=MIN_RUNS,
-        max_value=APP_MAX_RUNS,
-        step=RUNS_STEP,
+        min_value=APP_RUNS.low,
+        max_value=APP_RUNS.high,
+        step=APP_RUNS_STEP,
         key=K_RUNS,
         help="How many times the crisis is played. More histories give narrower 95% intervals "
-        f"and take longer ({MIN_RUNS:,} to {APP_MAX_RUNS:,}).",
+        f"and take longer ({APP_RUNS.low:,} to {APP_RUNS.high:,}).",
         persist_state="session",
     )
     st.number_input(
         "Seed",
-        min_value=0,
-        max_value=MAX_SEED,
+        min_value=SEED.low,
+        max_value=SEED.high,
         step=1,
         key=K_SEED,
         help="The random seed. The same scenario, settings, seed and number of histories always "
@@ -96,7 +85,7 @@ def _preset_chosen() -> None:
 
 
 def _hazard_moved() -> None:
-    st.session_state[K_PRESET] = state.preset_for(st.session_state[param_key(HAZARD)])
+    st.session_state[K_PRESET] = session.preset_for(st.session_state[param_key(HAZARD)])
 
 
 def _preset_label(name: str) -> str:
@@ -158,9 +147,11 @@ def parameter_widget(spec: ParamSpec, reference: Params) -> None:
     else:
         st.select_slider(
             spec.label,
-            options=state.datetime_steps(spec.name),
+            options=spec.time_steps(),
             format_func=partial(
-                state.step_label, spec=spec, offset=state.grid_offset(spec, reference[spec.name])
+                session.step_label,
+                spec=spec,
+                offset=session.grid_offset(spec, reference[spec.name]),
             ),
             key=key,
             help=help_,
@@ -172,7 +163,7 @@ def parameter_controls(reference: Params) -> None:
     """Reset button, then one expander per actor with that actor's parameters."""
     st.button(
         "Reset to scenario",
-        on_click=state.reset_to_scenario,
+        on_click=session.reset_to_scenario,
         help="Put every parameter back to the selected scenario's settings.",
         width="stretch",
     )

@@ -5,48 +5,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-import numpy as np
-import pandas as pd
-
-from sim import calendar
+from sim import histories_table
 from sim.ensemble import Paired
-from sim.outcomes import OUTCOMES
 from sim.params import defaults
 from sim.scenario import ID_PATTERN, Scenario, to_toml
-from sim.world import CONCESSION_BIT, CONCESSIONS
-from ui.components.state import Settings
+from ui.components.session import Settings
 
 
 def histories_csv(p: Paired) -> Callable[[], str]:
-    """A deferred CSV of every history (generated when the button is clicked): history, outcome,
-    baseline_outcome, resolved (Washington time, empty if unresolved), concessions (joined by
-    '+'), peak_escalation (ladder rung 0–6), incidents."""
+    """A deferred CSV of every history, the scenario beside its baseline (generated when the
+    button is clicked): the table of `sim.histories_table`, the same as `cuba62 compare --format
+    csv` writes."""
 
     def build() -> str:
-        s, b = p.scenario, p.baseline
-        names = np.asarray(OUTCOMES, dtype=object)
-        step_text = np.asarray(
-            [calendar.step_time(i).strftime("%Y-%m-%d %H:%M") for i in range(calendar.N_STEPS)]
-            + [""],
-            dtype=object,
-        )
-        deals = np.asarray(
-            ["+".join(c for c in CONCESSIONS if bits & CONCESSION_BIT[c]) for bits in range(256)],
-            dtype=object,
-        )
-        resolved = np.where(s.resolved_step >= 0, s.resolved_step, calendar.N_STEPS)
-        frame = pd.DataFrame(
-            {
-                "history": np.arange(s.runs),
-                "outcome": names[s.outcome],
-                "baseline_outcome": names[b.outcome],
-                "resolved": step_text[np.clip(resolved, 0, calendar.N_STEPS)],
-                "concessions": deals[s.concessions],
-                "peak_escalation": s.peak_escalation,
-                "incidents": s.incidents,
-            }
-        )
-        return str(frame.to_csv(index=False))
+        return histories_table.histories_csv(p)
 
     return build
 

@@ -10,10 +10,10 @@ import streamlit as st
 
 from sim import sources, summary
 from sim.ensemble import Paired
-from sim.outcomes import DESCRIPTIONS, LABELS, OUTCOMES, WAR_OUTCOMES
+from sim.labels import DESCRIPTIONS, LABELS, OUTCOMES, WAR_OUTCOMES
 from sim.params import SPECS
 from sim.scenario import MAX_BYTES, ScenarioError
-from ui.components import charts, controls, export, state
+from ui.components import cache, charts, controls, export, link, session
 
 #: Outcomes always shown as headline cards, whatever their share.
 ALWAYS = ("negotiated_withdrawal", "air_strike", "nuclear_war")
@@ -37,13 +37,13 @@ def presenting() -> bool:
     return bool(st.session_state.get("presentation"))
 
 
-def question(settings: state.Settings) -> None:
+def question(settings: session.Settings) -> None:
     # Keyed so that presentation mode can set the question in smaller type (st-key-question).
     with st.container(key="question"):
         st.header(settings.scenario.question, anchor=False)
 
 
-def scenario_intro(settings: state.Settings) -> None:
+def scenario_intro(settings: session.Settings) -> None:
     s = settings.scenario
     if settings.params is not None:
         changed = settings.params.differences(s.params())
@@ -139,7 +139,7 @@ def headline(p: Paired) -> None:
     )
 
 
-def what_changed(p: Paired, settings: state.Settings) -> None:
+def what_changed(p: Paired, settings: session.Settings) -> None:
     st.subheader("What changed", anchor=False)
     st.write(summary.what_changed(p, f"'{settings.scenario.title}'", "the baseline"))
 
@@ -163,14 +163,14 @@ def show(figure: charts.Figure, description: str) -> None:
     in_words(figure)
 
 
-def results(p: Paired, settings: state.Settings) -> None:
+def results(p: Paired, settings: session.Settings) -> None:
     assert settings.params is not None
     title, seed, runs = settings.scenario.title, settings.seed, settings.runs
     base_params = settings.baseline.params()
     # Each side's chart data is cached by (parameters, seed, runs): a slider move computes only
     # the scenario's; the baseline's side and fan chart come from the cache.
-    scen = state.side(settings.params, seed, runs)
-    base = state.side(base_params, seed, runs)
+    scen = cache.side(settings.params, seed, runs)
+    base = cache.side(base_params, seed, runs)
     st.subheader("Outcomes", anchor=False)
     show(
         charts.outcome_figure(scen, base, title),
@@ -180,10 +180,10 @@ def results(p: Paired, settings: state.Settings) -> None:
     st.subheader("Escalation over time", anchor=False)
     end = charts.fan_end(scen, base)
     fans = (
-        state.fan(
+        cache.fan(
             settings.params, seed, runs, f"This scenario: {title}", charts.SCENARIO_COLOUR, end
         ),
-        state.fan(base_params, seed, runs, "Baseline", charts.BASELINE_COLOUR, end),
+        cache.fan(base_params, seed, runs, "Baseline", charts.BASELINE_COLOUR, end),
     )
     left, right = st.columns(2)
     with left:
@@ -238,7 +238,7 @@ def results(p: Paired, settings: state.Settings) -> None:
         )
 
 
-def share_section(settings: state.Settings, query: dict[str, str], p: Paired | None) -> None:
+def share_section(settings: session.Settings, query: dict[str, str], p: Paired | None) -> None:
     st.subheader("Share this view", anchor=False)
     st.caption(
         "This link opens the same scenario, settings, seed and number of histories, and gives "
@@ -250,7 +250,7 @@ def share_section(settings: state.Settings, query: dict[str, str], p: Paired | N
             else ""
         )
     )
-    st.code(state.share_link(query), language=None, wrap_lines=True)
+    st.code(link.share_link(query), language=None, wrap_lines=True)
     left, right = st.columns(2)
     with left:
         st.download_button(
@@ -260,9 +260,11 @@ def share_section(settings: state.Settings, query: dict[str, str], p: Paired | N
             mime="text/csv",
             on_click="ignore",
             disabled=p is None,
-            help="One row per history: history, outcome, baseline_outcome (the same history in "
-            "the baseline), resolved (Washington time), concessions, peak_escalation (rung 0–6), "
-            "incidents.",
+            help="One row per history, the scenario beside the baseline (the same history there): "
+            "history, outcome, baseline_outcome, changed, resolved and baseline_resolved "
+            "(Washington time), concessions and baseline_concessions (joined by ';'), "
+            "peak_escalation and baseline_peak_escalation (rung 0–6), incidents and "
+            "baseline_incidents. The same columns as `cuba62 compare --format csv`.",
             width="stretch",
         )
     with right:
@@ -289,14 +291,14 @@ def share_section(settings: state.Settings, query: dict[str, str], p: Paired | N
         st.file_uploader(
             f"Upload a scenario (TOML file, at most {limit})",
             type=["toml"],
-            key=state.K_UPLOAD,
-            on_change=state.on_upload,
+            key=session.K_UPLOAD,
+            on_change=session.on_upload,
             max_upload_size=1,
             help=f"A scenario file like those in scenarios/ (at most {limit}). It becomes the "
             "active scenario in this browser session only; nothing is saved on the server.",
         )
         st.caption(f"One .toml file, at most {limit} ({MAX_BYTES:,} bytes).")
-    message = st.session_state.get(state.K_UPLOAD_MESSAGE)
+    message = st.session_state.get(session.K_UPLOAD_MESSAGE)
     if message:
         kind, text = message
         (st.error if kind == "error" else st.success)(text)
@@ -305,15 +307,15 @@ def share_section(settings: state.Settings, query: dict[str, str], p: Paired | N
 def main() -> None:
     # Widget values are in the session before the widgets are drawn, so the settings can be read
     # first (and an unavailable scenario replaced before its selectbox exists).
-    settings = state.current()
+    settings = session.current()
     if not presenting():
         st.caption("cuba62 · the Cuban missile crisis, October 1962, played thousands of times")
     controls.scenario_picker()
     with st.sidebar:
         controls.run_controls()
         controls.parameter_controls(settings.scenario.params())
-    query = state.sync_url(settings)
-    state.show_notices()
+    query = link.sync_url(settings)
+    session.show_notices()
     question(settings)
     # On a projector the numbers come first (above the fold at 1280x720), the notes after them.
     if not presenting():
@@ -326,7 +328,7 @@ def main() -> None:
         )
     else:
         with st.spinner(f"Playing the crisis {settings.runs:,} times…"):
-            p = state.paired(settings)
+            p = cache.paired(settings)
         headline(p)
     if presenting():
         scenario_intro(settings)
@@ -336,5 +338,5 @@ def main() -> None:
     share_section(settings, query, p)
 
 
-with state.friendly_errors("Explore"):
+with session.friendly_errors("Explore"):
     main()

@@ -12,8 +12,8 @@ import streamlit as st
 
 from sim import calendar, history
 from sim.ensemble import Results
-from sim.outcomes import LABELS, OUTCOMES
-from ui.components import state
+from sim.labels import LABELS, OUTCOMES
+from ui.components import cache, link, session
 
 K_FIND = "w.find_outcome"
 K_VIEW = "w.history_view"
@@ -50,10 +50,10 @@ FACTIONS = {"cabinet": "Cabinet", "foreign office": "Foreign Office"}
 
 
 def _clamp_index(runs: int) -> int:
-    index = int(st.session_state.get(state.K_HISTORY, 0))
+    index = int(st.session_state.get(session.K_HISTORY, 0))
     if not 0 <= index < runs:
         index = min(max(index, 0), runs - 1)
-        st.session_state[state.K_HISTORY] = index
+        st.session_state[session.K_HISTORY] = index
     return index
 
 
@@ -67,7 +67,7 @@ def _find(results: Results, after: int | None = None) -> None:
     if found is None and start > 0:
         found = history.find(results, outcome, 0)
     if found is not None:
-        st.session_state[state.K_HISTORY] = found
+        st.session_state[session.K_HISTORY] = found
 
 
 def pickers(results: Results, runs: int) -> None:
@@ -80,7 +80,7 @@ def pickers(results: Results, runs: int) -> None:
             min_value=0,
             max_value=runs - 1,
             step=1,
-            key=state.K_HISTORY,
+            key=session.K_HISTORY,
             help=f"Which of the {runs:,} histories to read (0 to {runs - 1:,}). The same number "
             "in the baseline had the same random draws.",
             persist_state="session",
@@ -101,7 +101,7 @@ def pickers(results: Results, runs: int) -> None:
             st.button(
                 "Next one like this",
                 on_click=_find,
-                args=(results, int(st.session_state.get(state.K_HISTORY, 0))),
+                args=(results, int(st.session_state.get(session.K_HISTORY, 0))),
             )
 
 
@@ -220,11 +220,11 @@ def divergence_marker(step: int) -> None:
 
 
 def main() -> None:
-    settings = state.current()
+    settings = session.current()
     runs = settings.runs
     index = _clamp_index(runs)
     st.title("One history", anchor=False)
-    state.show_notices()
+    session.show_notices()
     st.caption(
         f"Scenario '{settings.scenario.title}' beside the baseline: {runs:,} histories, seed "
         f"{settings.seed} (change them on the Explore page)."
@@ -233,15 +233,15 @@ def main() -> None:
         st.error(
             f"These settings cannot hold together: {settings.error}. Fix them on the Explore page."
         )
-        state.sync_url(settings)
+        link.sync_url(settings)
         return
     with st.spinner(f"Playing the crisis {runs:,} times…"):
-        p = state.paired(settings)
+        p = cache.paired(settings)
     pickers(p.scenario, runs)
-    index = int(st.session_state.get(state.K_HISTORY, index))
-    query = state.sync_url(settings, {"history": str(index)})
-    scen = state.replay(settings.params, settings.seed, index)
-    base = state.replay(settings.baseline.params(), settings.seed, index)
+    index = int(st.session_state.get(session.K_HISTORY, index))
+    query = link.sync_url(settings, {"history": str(index)})
+    scen = cache.replay(settings.params, settings.seed, index)
+    base = cache.replay(settings.baseline.params(), settings.seed, index)
     diverge = history.divergence(scen, base)
     if diverge is None:
         st.info("These two histories never diverge: the changed settings made no difference here.")
@@ -268,8 +268,8 @@ def main() -> None:
         with right:
             timeline(base, "Baseline", diverge)
     st.subheader("Share this history", anchor=False)
-    st.code(state.share_link(query), language=None, wrap_lines=True)
+    st.code(link.share_link(query), language=None, wrap_lines=True)
 
 
-with state.friendly_errors("One history"):
+with session.friendly_errors("One history"):
     main()

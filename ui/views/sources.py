@@ -16,7 +16,7 @@ import streamlit as st
 
 from sim import calendar, sources
 from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, ParamSpec, Value
-from ui.components import controls, state
+from ui.components import controls, link, session
 
 MODEL_MD = Path(__file__).resolve().parents[2] / "docs" / "MODEL.md"
 CANNOT = "what this model cannot tell you"
@@ -80,12 +80,13 @@ def value_range(spec: ParamSpec) -> str:
         return ", ".join(controls.choice_label(c) for c in spec.choices)
     if spec.kind == "bool":
         return "yes / no"
-    return f"16 Oct – 20 Nov, {spec.timezone} time"
+    first, last = spec.time_range()  # the slider's range, from the schema
+    return f"{first.day} {first:%b} – {last.day} {last:%b}, {spec.timezone} time"
 
 
 def preset_name(value: object) -> str | None:
     """'Ellsberg' when `value` is a hazard preset's per-day value, else None."""
-    chosen = state.preset_for(value)
+    chosen = session.preset_for(value)
     if chosen not in HAZARD_PRESETS:
         return None
     return HAZARD_PRESETS[chosen].label.split(":")[0].split(" (")[0]
@@ -96,7 +97,7 @@ def default_text(spec: ParamSpec, value: Value | None = None) -> str:
     '0.017 per day (Ellsberg preset)'."""
     value = spec.default if value is None else value
     if spec.kind == "float" and isinstance(value, float):
-        if spec.name == state.HAZARD:
+        if spec.name == session.HAZARD:
             preset = preset_name(value)
             return f"{value:.3f} per day" + (f" ({preset} preset)" if preset else "")
         return f"{value:.3g}"
@@ -196,8 +197,8 @@ def preset_table() -> pd.DataFrame:
 
 
 def main() -> None:
-    settings = state.current()
-    state.sync_url(settings)
+    settings = session.current()
+    link.sync_url(settings)
     st.title("Sources & model", anchor=False)
     st.write(
         "Every number in the app comes from a parameter below. Each parameter names its source: "
@@ -253,5 +254,5 @@ def main() -> None:
             st.markdown(text.replace("$", r"\$"))
 
 
-with state.friendly_errors("Sources & model"):
+with session.friendly_errors("Sources & model"):
     main()

@@ -8,7 +8,6 @@ command line (`cuba62 sensitivity`, `cuba62 sweep`, `cuba62 discover`) has no su
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import altair as alt
@@ -17,15 +16,25 @@ import numpy.typing as npt
 import pandas as pd
 import streamlit as st
 
-from sim.analysis import discover as discovery
-from sim.analysis import sensitivity as sens
-from sim.analysis.evaluate import evaluate, shares
-from sim.analysis.space import float_specs, points, problem
-from sim.outcomes import DESCRIPTIONS, LABELS, OUTCOMES
-from sim.params import SPECS, Params, format_value, make_params
+from sim.analysis import (
+    RANK_KEY,
+    Sensitivity,
+    evaluate,
+    float_specs,
+    latin_design,
+    points,
+    problem,
+    sensitivity_design,
+    sensitivity_evaluations,
+    shares,
+    summarise_discovery,
+    summarise_sensitivity,
+)
+from sim.labels import DESCRIPTIONS, LABELS, OUTCOMES
+from sim.params import SPECS, Params
 from sim.scenario import BASELINE_ID, Scenario
 from sim.summary import wilson
-from ui.components import state
+from ui.components import session
 
 #: Most histories one chart may run per request (sample points × histories per point).
 MAX_SENSITIVITY = 120_000
@@ -64,19 +73,11 @@ def label_of(name: str) -> str:
 # --- cached computation -------------------------------------------------------------------------
 
 
-def params_key(params: Params) -> str:
-    """Exact text of a parameter set (floats by repr, so they round-trip)."""
-    return json.dumps(
-        {k: repr(v) if isinstance(v, float) else format_value(v) for k, v in params.items()},
-        sort_keys=True,
-    )
-
-
 @st.cache_data(max_entries=4096, show_spinner=False)
 def _batch_counts(
     base_key: str, names: tuple[str, ...], rows: tuple[tuple[float, ...], ...], runs: int, seed: int
 ) -> npt.NDArray[np.int64]:
-    base = make_params(json.loads(base_key))
+    base = Params.from_key(base_key)
     specs = [SPECS[n] for n in names]
     return evaluate(points(base, specs, np.array(rows, dtype=np.float64)), runs, seed)
 
@@ -85,7 +86,7 @@ def outcome_counts(
     base: Params, names: Sequence[str], x: npt.NDArray[np.float64], runs: int, label: str
 ) -> npt.NDArray[np.int64]:
     """Outcome counts at every row of `x`, in cached batches, with a progress bar meanwhile."""
-    key = params_key(base)
+    key = base.key()
     bar = st.progress(0.0, text=label)
     parts = []
     for start in range(0, len(x), BATCH):
@@ -118,8 +119,8 @@ def too_much(histories: int, cap: int, cli: str) -> bool:
 
 
 def pick_scenario() -> Scenario:
-    available = state.options()
-    chosen = st.session_state.get("scenario_id") or st.session_state.get(state.K_SCENARIO)
+    available = session.options()
+    chosen = st.session_state.get("scenario_id") or st.session_state.get(session.K_SCENARIO)
     ids = list(available)
     default = chosen if chosen in available else (BASELINE_ID if BASELINE_ID in ids else ids[0])
     if "wm.scenario" not in st.session_state or st.session_state["wm.scenario"] not in available:
@@ -127,7 +128,7 @@ def pick_scenario() -> Scenario:
     option = st.selectbox(
         "Scenario to study",
         ids,
-        format_func=state.option_label,
+        format_func=session.option_label,
         key="wm.scenario",
         help="Everything below starts from this scenario's settings and varies the number "
         "settings around it. It starts as the scenario chosen on Explore.",
@@ -145,8 +146,8 @@ def pick_outcome() -> str:
     )
 
 
-def tornado_figure(result: sens.Sensitivity) -> alt.LayerChart:
-    key, conf = sens.RANK_KEY[result.method]
+def tornado_figure(result: Sensitivity) -> alt.LayerChart:
+    key, conf = RANK_KEY[result.method]
     rows = [
         {
             "parameter": ix.label,
@@ -176,8 +177,8 @@ def tornado_figure(result: sens.Sensitivity) -> alt.LayerChart:
     return alt.LayerChart(layer=[bars, whiskers], height=max(160, 30 * len(rows)))
 
 
-def tornado_text(result: sens.Sensitivity) -> str:
-    key, conf = sens.RANK_KEY[result.method]
+def tornado_text(result: Sensitivity) -> str:
+    key, conf = RANK_KEY[result.method]
     listing = "; ".join(
         f"{ix.label} {ix.values[key]:.3f} (±{ix.values[conf]:.3f})" for ix in result.indices
     )
@@ -215,10 +216,10 @@ def influence_section(scenario: Scenario, outcome: str) -> None:
         )
         st.form_submit_button("Rank the settings")
     specs = NUMBER_SPECS
-    n_eval = sens.evaluations(method, samples, len(specs))
+    n_eval = sensitivity_evaluations(method, samples, len(specs))
     if too_much(n_eval * runs, MAX_SENSITIVITY, "cuba62 sensitivity"):
         return
-    x = sens.design(method, problem(specs), samples, SEED)
+    x = sensitivity_design(method, problem(specs), samples, SEED)
     counts = outcome_counts(
         scenario.params(),
         [s.name for s in specs],
@@ -226,7 +227,9 @@ def influence_section(scenario: Scenario, outcome: str) -> None:
         runs,
         f"Playing {n_eval:,} settings × {runs:,} histories",
     )
-    result = sens.summarise(method, outcome, specs, samples, runs, SEED, x, shares(counts, outcome))
+    result = summarise_sensitivity(
+        method, outcome, specs, samples, runs, SEED, x, shares(counts, outcome)
+    )
     description = tornado_text(result)
     st.altair_chart(tornado_figure(result), width="stretch", alt=description)
     st.markdown(f"**{in_words(result.summary)}**")
@@ -365,7 +368,7 @@ def rules_section(scenario: Scenario, outcome: str) -> None:
     if too_much(samples * runs, MAX_DISCOVERY, "cuba62 discover"):
         return
     specs = NUMBER_SPECS
-    x = discovery.latin_design(specs, samples, SEED)
+    x = latin_design(specs, samples, SEED)
     counts = outcome_counts(
         scenario.params(),
         [s.name for s in specs],
@@ -373,7 +376,7 @@ def rules_section(scenario: Scenario, outcome: str) -> None:
         runs,
         f"Playing {samples:,} settings × {runs:,} histories",
     )
-    found = discovery.summarise(
+    found = summarise_discovery(
         outcome, threshold / 100, specs, runs, SEED, x, shares(counts, outcome)
     )
     st.markdown(found.rules)
@@ -406,7 +409,7 @@ def main() -> None:
         "times at many different settings and compares the results. These are statements about "
         "the model's assumptions, not historical findings."
     )
-    with state.friendly_errors("What matters"):
+    with session.friendly_errors("What matters"):
         for key, value in DEFAULTS.items():
             st.session_state.setdefault(key, value)
         scenario = pick_scenario()
