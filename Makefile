@@ -1,7 +1,7 @@
 # cuba62 build/CI entry points. GNU make.
 #   make run     start the Streamlit app (PORT=8501 by default)
-#   make test    ruff + mypy + pytest (browser tests need Chromium; CI=true makes it mandatory)
-#   make lint    ruff + mypy only
+#   make test    ruff + mypy + lint-imports + pytest (browser tests need Chromium; CI=true makes it mandatory)
+#   make lint    ruff + mypy + lint-imports (the layering in .importlinter) only
 #   make bench   benchmarks/run_all.py
 #   make clean   remove the venv and caches
 # Interpreter: found by tools/find-python (>= 3.12), or give it: make PYTHON=/path/to/python3.12
@@ -61,10 +61,12 @@ chromium:
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check sim ui tests benchmarks
 	$(VENV)/bin/mypy sim ui
+	$(VENV)/bin/lint-imports --no-cache
 
 test: $(VENV)/.installed-dev chromium
 	$(VENV)/bin/ruff check sim ui tests benchmarks
 	$(VENV)/bin/mypy sim ui
+	$(VENV)/bin/lint-imports --no-cache
 	$(VPY) -m pytest -q -ra $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
