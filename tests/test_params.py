@@ -278,3 +278,41 @@ def test_defaults_are_consistent_and_complete() -> None:
     assert d.differences(d) == {}
     assert make_params({"us.hawkishness": 0.9}).differences(d) == {"us.hawkishness": 0.9}
     assert hash(make_params({})) == hash(d)
+
+
+# --- one home for shared things -----------------------------------------------------------------
+
+
+def test_params_key_round_trips_exactly() -> None:
+    from sim.params import Params
+
+    params = make_params(
+        {"world.incident_hazard": 0.1 / 3, "uk.thor_offer_time": "1962-10-25 18:00"}
+    )
+    assert Params.from_key(params.key()) == params
+    assert params.key() != make_params().key()
+
+
+def test_time_sliders_cover_exactly_the_schema_range() -> None:
+    from sim.params import SCHEMA
+
+    for spec in (s for s in SCHEMA if s.kind == "datetime"):
+        first, last = spec.time_range()
+        steps = spec.time_steps()
+        assert spec.time_at(steps[0]) >= first and spec.time_at(steps[-1]) == last
+        assert f"{first:%Y-%m-%d %H:%M}" in spec.allowed()
+        for step in steps:  # every slider position is a value the schema accepts
+            make_params({spec.name: spec.time_at(step).strftime("%Y-%m-%d %H:%M")})
+
+
+def test_limits_name_the_field_and_the_range() -> None:
+    from sim import limits
+
+    assert limits.seed_error(0) == "" and limits.seed_error(2**31 - 1) == ""
+    assert (
+        limits.seed_error(2**31) == "seed = 2147483648 is out of range: allowed 0 to 2,147,483,647"
+    )
+    assert "--seed = -1" in limits.seed_error(-1, field="--seed")
+    assert limits.runs_error(99, app=True) and not limits.runs_error(99)
+    assert limits.history_error(500, 500) == "history = 500 is out of range: allowed 0 to 499"
+    assert limits.SEED.parse(" 7 ") == 7 and limits.SEED.parse("x") is None
