@@ -26,7 +26,7 @@ from sim.agents import SovietUnion, UnitedKingdom, UnitedStates
 from sim.agents.base import Controller, CrisisAgent, Decision
 from sim.outcomes import AIR_STRIKE, BERLIN_CLASH, INVASION, NUCLEAR, UNRESOLVED
 from sim.params import Params, defaults
-from sim.randomness import COLUMNS, RandomBlocks
+from sim.randomness import COLUMN, N_COLUMNS, RandomBlocks
 
 Mask = npt.NDArray[np.bool_]
 
@@ -106,7 +106,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.escalation_path = np.zeros((calendar.N_STEPS, self.world.n), dtype=np.int8)
         self.record = record
         self.log: list[Event] = []
-        self._u = np.zeros((self.world.n, len(COLUMNS)))
+        self._u = np.zeros((self.world.n, N_COLUMNS))
         self.us = UnitedStates(self)
         self.uk = UnitedKingdom(self)
         self.ussr = SovietUnion(self)
@@ -207,7 +207,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             * (0.5 + p.f("ussr.local_autonomy"))
             * (0.5 + p.f("ussr.risk_acceptance"))
         )
-        nuclear = fresh & (self.uniform(12) < 1.0 - np.exp(-response))
+        nuclear = fresh & (self.uniform(COLUMN["strike_response"]) < 1.0 - np.exp(-response))
         wd.escalation[rows] = rung
         if rung == w.INVASION:
             wd.invasion_step[rows] = self.step_index
@@ -383,7 +383,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             p.s("uk.thor_offer") != "none",
             "uk.thor_offer_time",
             p.b("uk.thor_offer_us_consent"),
-            column=11,
+            column=COLUMN["us_consents_thor"],
             cohesion_cost=0.1 if p.s("uk.thor_offer") == "public" else 0.03,
         )
         self._british_initiative(
@@ -391,7 +391,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             p.b("uk.berlin_proposal"),
             "uk.berlin_proposal_time",
             p.b("uk.berlin_proposal_us_consent"),
-            column=13,
+            column=COLUMN["us_consents_berlin"],
             cohesion_cost=0.05,
         )
 
@@ -462,21 +462,27 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             if np.count_nonzero(wd.tankers):  # (adding 0 where no tankers are stopped is skipped)
                 factor = factor + 1.5 * (at_sea & wd.tankers)
             rate = rate * factor
-        occurs = wd.active & (self.uniform(3) < rate)
+        occurs = wd.active & (self.uniform(COLUMN["incident_occurs"]) < rate)
         if not np.count_nonzero(occurs):
             self._berlin_incidents(hazard)
             return
         wd.incidents[occurs] += 1
-        us_back = self.uniform(5) < 0.95 - 0.4 * p.f("us.hawkishness")
-        ussr_back = self.uniform(6) < 0.95 - 0.4 * p.f("ussr.risk_acceptance")
+        us_back = self.uniform(COLUMN["us_steps_back"]) < 0.95 - 0.4 * p.f("us.hawkishness")
+        ussr_back = self.uniform(COLUMN["ussr_steps_back"]) < 0.95 - 0.4 * p.f(
+            "ussr.risk_acceptance"
+        )
         at_war = wd.escalation >= w.STRIKE
         # In war, stepping back is harder: local commanders hold tactical weapons [Dobbs].
-        war_restraint = self.uniform(8) >= 0.2 + 0.6 * p.f("ussr.local_autonomy")
+        war_restraint = self.uniform(COLUMN["nuclear_in_war"]) >= 0.2 + 0.6 * p.f(
+            "ussr.local_autonomy"
+        )
         spiral = occurs & ~(us_back & ussr_back)
         nuclear = spiral & at_war & ~war_restraint
         if self.record and occurs[0]:
             kinds = len(INCIDENT_KINDS)
-            kind = INCIDENT_KINDS[min(int(self.uniform(4)[0] * kinds), kinds - 1)]
+            kind = INCIDENT_KINDS[
+                min(int(self.uniform(COLUMN["incident_kind"])[0] * kinds), kinds - 1)
+            ]
             outcome = "both sides step back" if not spiral[0] else "neither side steps back"
             self._event("world", "incident", f"Incident: {kind}; {outcome}")
         wd.escalation[nuclear] = w.NUCLEAR
@@ -494,7 +500,11 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         tense = wd.active & (wd.berlin >= 2)
         if not np.count_nonzero(tense):
             return
-        clash = tense & (self.uniform(7) < hazard * 6.0) & (self.uniform(10) < 0.6)
+        clash = (
+            tense
+            & (self.uniform(COLUMN["berlin_incident"]) < hazard * 6.0)
+            & (self.uniform(COLUMN["berlin_steps_back"]) < 0.6)
+        )
         wd.berlin[clash] = 3
         if self.record and clash[0]:
             self._event("world", "incident", "Berlin: shots at a checkpoint; an armed clash")

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from sim import world as w
 from sim.agents.base import Component, CrisisAgent, Decision, Legal, draw
+from sim.randomness import COLUMN
 
 if TYPE_CHECKING:
     from sim.model import CrisisModel
@@ -53,7 +54,7 @@ _EVERY_CODE: w.World | None = None
 class UnitedKingdom(CrisisAgent):
     actor = "uk"
     actions = ("support", "advise_restraint", "press_firmness", "raise_alert")
-    random_column = 1
+    random_column = COLUMN["uk_choice"]
     prefs = Preferences()
     targets = np.asarray([ADVICE_TARGET[a] for a in actions])
     #: How many values each part of a history's state code takes (see `state_code`).

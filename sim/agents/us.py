@@ -18,6 +18,7 @@ from sim import calendar
 from sim import world as w
 from sim.agents.base import Component, CrisisAgent, Decision, Legal
 from sim.outcomes import MISSILES_STAY
+from sim.randomness import COLUMN
 
 
 class Preferences:
@@ -68,7 +69,7 @@ class UnitedStates(CrisisAgent):
         "invade",
         "back_down",
     )
-    random_column = 0
+    random_column = COLUMN["us_choice"]
     prefs = Preferences()
 
     def first_move(self) -> npt.NDArray[np.bool_]:
@@ -83,7 +84,7 @@ class UnitedStates(CrisisAgent):
         strike = -1.9 + 2.2 * hawk + 0.5 * p.f("us.domestic_pressure") * 0.5
         strike -= p.f("uk.consultation") * self.prefs.british_advice * 0.5  # Ormsby-Gore [UPI93]
         p_strike = 1.0 / (1.0 + np.exp(-strike / p.f("world.decision_noise")))
-        quarantine: npt.NDArray[np.bool_] = self.model.uniform(9) >= p_strike
+        quarantine: npt.NDArray[np.bool_] = self.model.uniform(COLUMN["us_first_move"]) >= p_strike
         return quarantine
 
     def consents(self, column: int) -> npt.NDArray[np.bool_]:

@@ -16,6 +16,7 @@ import numpy as np
 from sim import world as w
 from sim.agents.base import Array, Component, CrisisAgent, Decision, Legal, Mask
 from sim.outcomes import CLIMBDOWN, NEGOTIATED
+from sim.randomness import COLUMN
 
 if TYPE_CHECKING:
     from sim.model import CrisisModel
@@ -61,7 +62,7 @@ class SovietUnion(CrisisAgent):
         "climb_down",
         "press_berlin",
     )
-    random_column = 2
+    random_column = COLUMN["ussr_choice"]
     prefs = Preferences()
 
     def __init__(self, model: CrisisModel) -> None:
