@@ -9,11 +9,9 @@ every array keeps its shape and every history keeps its random numbers.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 
 import mesa
@@ -156,17 +154,6 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if self._deciding:
             self._danger = danger
         return danger
-
-    @contextlib.contextmanager
-    def considering(self, world: w.World) -> Iterator[None]:
-        """Let agents read `world` instead of the model's own (to work out a choice rule for
-        states that are not in the run, see `UnitedKingdom.decide`); nothing is written."""
-        saved = self.world, self._danger, self._at_war, self._deciding
-        self.world, self._danger, self._at_war, self._deciding = world, None, None, False
-        try:
-            yield
-        finally:
-            self.world, self._danger, self._at_war, self._deciding = saved
 
     def uniform(self, column: int) -> npt.NDArray[np.float64]:
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
