@@ -29,8 +29,8 @@ from sim import calendar
 from sim import world as w
 from sim.agents.uk import ADVICE_MEMORY, ADVICE_TARGET, UnitedKingdom
 from sim.agents.uk import Preferences as UKPreferences
+from sim.agents.us import PUBLIC_TRADE_COHESION_COST, UnitedStates
 from sim.agents.us import Preferences as USPreferences
-from sim.agents.us import UnitedStates
 from sim.agents.ussr import Preferences as USSRPreferences
 from sim.agents.ussr import SovietUnion
 from sim.model import LEVEL_HAZARD, STRIKE_RESPONSE, TURN_BACK_RATE
@@ -110,16 +110,19 @@ class NaiveUS(NaiveAgent):
         forced = p.s("us.first_move")
         if forced != "decide":
             return forced == "quarantine"
-        strike = -1.9 + 2.2 * p.f("us.hawkishness") + 0.5 * p.f("us.domestic_pressure") * 0.5
-        strike -= p.f("uk.consultation") * self.prefs.british_advice * 0.5
+        pr = self.prefs
+        strike = (pr.first_strike_base + pr.first_strike_hawks * p.f("us.hawkishness")
+                  + pr.first_strike_domestic * p.f("us.domestic_pressure"))
+        strike -= p.f("uk.consultation") * pr.british_advice * pr.first_strike_british_advice
         p_strike = logistic(strike / p.f("world.decision_noise"))
         return m.draw("us_first_move") >= p_strike
 
     def consents(self, purpose: str) -> bool:
         """Does Washington let a British initiative go forward? (sim.agents.us.consents)"""
-        p = self.model.params
+        p, pr = self.model.params, self.prefs
         c, allies = p.f("uk.consultation"), p.f("us.weight_on_allies")
-        return self.model.draw(purpose) < logistic(-3.0 + 4.0 * c + 2.0 * allies * c)
+        u = pr.consent_base + pr.consent_consultation * c + pr.consent_allies * allies * c
+        return self.model.draw(purpose) < logistic(u)
 
     def components(self) -> tuple[dict[str, Utilities], list[str]]:
         m, p, pr, t = self.model, self.model.params, self.prefs, self.model.t
@@ -153,9 +156,11 @@ class NaiveUS(NaiveAgent):
         firmness = weight * max(m.uk_advice, 0.0)
         now = calendar.step_time(t)
         days_to_election = max(0.0, (w.ELECTION - now).total_seconds() / 86400.0)
-        domestic = p.f("us.domestic_pressure") * (1.0 + 1.0 / (1.0 + days_to_election / 3.0))
+        domestic = p.f("us.domestic_pressure") * (
+            1.0 + 1.0 / (1.0 + days_to_election / pr.election_days_scale))
         offers = ("offer_pledge", "offer_secret_jupiters", "offer_public_jupiters")
-        clock = pr.missile_clock * mo * min(days_quarantine, 6.0) / 3.0
+        days = min(days_quarantine, pr.clock_days_max)
+        clock = pr.missile_clock * mo * days / pr.clock_days_scale
         c: dict[str, Utilities] = {
             "hawks_vs_doves": {
                 "air_strike": pr.strike_base + pr.hawks_strike * hawk,
@@ -163,8 +168,8 @@ class NaiveUS(NaiveAgent):
             },
             "missiles_becoming_operational": {"air_strike": clock, "invade": clock},
             "risk_of_war": {
-                "air_strike": -pr.war_risk_strike * (0.5 + mo),
-                "invade": -pr.war_risk_invade * (0.5 + mo),
+                "air_strike": -pr.war_risk_strike * (pr.war_risk_floor + mo),
+                "invade": -pr.war_risk_invade * (pr.war_risk_floor + mo),
                 **{o: pr.danger_to_talk * danger for o in offers},
                 "back_down": danger,
             },
@@ -179,7 +184,7 @@ class NaiveUS(NaiveAgent):
             "allies": {
                 "offer_public_jupiters": -pr.allies_public_jupiters * allies,
                 "air_strike": -pr.allies_strike * allies,
-                "invade": -pr.allies_strike * 1.5 * allies,
+                "invade": -pr.allies_strike * pr.allies_invade_factor * allies,
                 "back_down": -allies,
             },
             "british_advice": {
@@ -193,12 +198,12 @@ class NaiveUS(NaiveAgent):
                 "air_strike": pr.domestic_strike * domestic,
                 "invade": pr.domestic_strike * domestic,
                 **{o: -pr.domestic_concession * domestic for o in offers},
-                "back_down": -2.0 * domestic,
+                "back_down": -pr.back_down_domestic * domestic,
             },
             "answers_moscow": {
                 "offer_pledge": pr.answer_offer if m.knows("ussr_offer") else pr.unprompted_offer,
-                "offer_secret_jupiters": pr.answer_offer * 0.8,
-                "offer_public_jupiters": pr.answer_offer * 0.6,
+                "offer_secret_jupiters": pr.answer_offer * pr.answer_secret_share,
+                "offer_public_jupiters": pr.answer_offer * pr.answer_public_share,
             },
         }
         return c, legal
@@ -210,7 +215,7 @@ class NaiveUS(NaiveAgent):
         if action in ("offer_pledge", "offer_secret_jupiters", "offer_public_jupiters"):
             m.send("us_" + action.removeprefix("offer_"))
             if action == "offer_public_jupiters":
-                m.cohesion -= 0.2
+                m.cohesion -= PUBLIC_TRADE_COHESION_COST
             if action != "offer_pledge" and not m.has_sent("us_pledge"):
                 m.send("us_pledge")  # any Jupiter assurance comes with the pledge
         elif action == "air_strike":
