@@ -246,15 +246,17 @@ class NaiveUK(NaiveAgent):
         c: dict[str, Utilities] = {
             "cabinet: be seen to be consulted": {
                 "advise_restraint": cab * pr.cabinet_prestige,
-                "press_firmness": cab * pr.cabinet_prestige * 0.5,
+                "press_firmness": cab * pr.cabinet_prestige * pr.cabinet_prestige_firmness,
             },
             "cabinet: fear of a Cuba–Berlin trade": {
-                "press_firmness": cab * (pr.cabinet_berlin_fear if berlin_demand else -0.8),
+                "press_firmness": cab * (
+                    pr.cabinet_berlin_fear if berlin_demand else pr.cabinet_no_berlin_threat
+                ),
             },
             "cabinet: readiness vs no visible mobilisation": {
                 "raise_alert": cab * (
                     -pr.cabinet_avoid_mobilisation
-                    + pr.cabinet_alert_when_dangerous * max(danger - 0.5, 0.0)
+                    + pr.cabinet_alert_when_dangerous * max(danger - pr.alert_danger_threshold, 0.0)
                 ),
             },
             "foreign office: no provocative alerts": {"raise_alert": -fo * pr.fo_no_provocation},
@@ -290,7 +292,8 @@ class NaiveUSSR(NaiveAgent):
         m, pr = self.model, self.prefs
         public = m.params.s("uk.thor_offer") == "public"
         thor = pr.gain_thor_public if public else pr.gain_thor_private
-        berlin = pr.gain_berlin_terms * (3.0 if m.params.b("ussr.berlin_linkage") else 1.0)
+        linkage = m.params.b("ussr.berlin_linkage")
+        berlin = pr.gain_berlin_terms * (pr.gain_berlin_terms_linkage if linkage else 1.0)
         return (
             pr.gain_pledge * m.knows("us_pledge")
             + pr.gain_secret_jupiters * m.knows("us_secret_jupiters")
@@ -330,22 +333,23 @@ class NaiveUSSR(NaiveAgent):
             pr.gain_pledge
             + pr.expect_turkey * m.has_sent("ussr_turkey")
             + pr.expect_berlin * m.has_sent("ussr_berlin")
-            + 0.6 * m.tankers
+            + pr.expect_tankers * m.tankers
         )
         gains = self.gains()
         c: dict[str, Utilities] = {
             "risk_of_war": {
-                "halt_ships": fear * (0.3 + danger),
+                "halt_ships": fear * (pr.halt_fear_floor + danger),
                 "offer_withdrawal": fear * danger,
                 "accept": fear * (danger + at_war),
                 "climb_down": fear * danger,
-                "press_berlin": -0.5 * fear * (1.0 + danger),
+                "press_berlin": -pr.berlin_fear * fear * (1.0 + danger),
             },
             "quarantine_pressure": {
-                "halt_ships": pr.halt_base + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + 2)
+                "halt_ships": pr.halt_base
+                + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + pr.halt_after_steps)
                 + pr.un_appeal * (t >= w.UN_APPEAL_STEP),
                 "offer_withdrawal": pr.offer_base
-                + pr.offer_pressure_per_day * min(days_blockade, 6.0),
+                + pr.offer_pressure_per_day * min(days_blockade, pr.offer_pressure_days_max),
             },
             "what_the_deal_gives": {
                 "accept": pr.accept_base + gains
@@ -354,7 +358,7 @@ class NaiveUSSR(NaiveAgent):
                 "demand_berlin": pr.demand_berlin,
             },
             "face": {
-                "climb_down": pr.climb_down_base - 2.0 * resolve,
+                "climb_down": pr.climb_down_base - pr.climb_down_resolve * resolve,
                 "halt_ships": -resolve,
                 "offer_withdrawal": -resolve,
             },
@@ -363,7 +367,7 @@ class NaiveUSSR(NaiveAgent):
             },
             "berlin": {
                 "press_berlin": pr.berlin_base + pr.berlin_linkage * linkage
-                + pr.berlin_weak_alliance * (1.0 - m.cohesion) + 1.5 * at_war,
+                + pr.berlin_weak_alliance * (1.0 - m.cohesion) + pr.berlin_at_war * at_war,
             },
         }
         return c, legal
