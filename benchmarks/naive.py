@@ -9,10 +9,9 @@ the history ends, so `mesa.batch_run` can drive it. It exists for two reasons:
   distribution (an independent re-implementation of the model, line by line from sim/);
 - `benchmarks/bench_engine.py` measures how much faster the vectorised engine is.
 
-Every weight and constant is imported from `sim` (agent `Preferences`, `sim.world`, `sim.model`),
-so a recalibration cannot make the two drift apart silently. The few numbers written inline in the
-engine's methods (the first move, US consent, the danger ladder) are repeated here, each marked
-with where it comes from; the equivalence test catches a drift in those.
+Every weight and constant is imported from `sim` (agent `Preferences` and module constants,
+`sim.world`, `sim.incidents`, `sim.model`), so a recalibration cannot make the two drift apart
+silently. The danger ladder is repeated here (tests/test_naive_equivalence.py checks it).
 
 Random numbers are not the engine's common random numbers: only the distributions can be compared,
 not individual histories.
@@ -26,6 +25,7 @@ from typing import Any
 import mesa
 
 from sim import calendar
+from sim import incidents as inc
 from sim import world as w
 from sim.agents.uk import ADVICE_MEMORY, ADVICE_TARGET, UnitedKingdom
 from sim.agents.uk import Preferences as UKPreferences
@@ -33,7 +33,7 @@ from sim.agents.us import PUBLIC_TRADE_COHESION_COST, UnitedStates
 from sim.agents.us import Preferences as USPreferences
 from sim.agents.ussr import Preferences as USSRPreferences
 from sim.agents.ussr import SovietUnion
-from sim.model import LEVEL_HAZARD, STRIKE_RESPONSE, TURN_BACK_RATE
+from sim.model import STRIKE_RESPONSE, TURN_BACK_RATE
 from sim.outcomes import (
     AIR_STRIKE,
     BERLIN_CLASH,
@@ -582,22 +582,27 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
             ships_sailing = quarantine and not self.has_sent("shipments_halted")
             tankers = quarantine and self.tankers
             rate = (
-                hazard * LEVEL_HAZARD[self.escalation] * (0.6 + 1.3 * p.f("ussr.local_autonomy"))
-                * (1.0 + 0.15 * self.uk_alert) * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
+                hazard * inc.LEVEL_HAZARD[self.escalation]
+                * (inc.AUTONOMY_BASE + inc.AUTONOMY_WEIGHT * p.f("ussr.local_autonomy"))
+                * (1.0 + inc.ALERT_RATE * self.uk_alert)
+                * (1.0 + inc.SHIPS_SAILING_RATE * ships_sailing + inc.TANKERS_RATE * tankers)
             )
             if self.draw("incident_occurs") < rate:
                 self.incident(p)
         if self.active and self.berlin >= 2:
-            if self.draw("berlin_incident") < hazard * 6.0 and self.draw("berlin_steps_back") < 0.6:
+            if (self.draw("berlin_incident") < hazard * inc.BERLIN_RATE
+                    and self.draw("berlin_steps_back") < inc.BERLIN_CLASH):
                 self.berlin = 3
 
     def incident(self, p: Params) -> None:
         """Both sides may step back; if not, the crisis climbs a rung (or a war goes nuclear)."""
         self.incidents += 1
-        us_back = self.draw("us_steps_back") < 0.95 - 0.4 * p.f("us.hawkishness")
-        ussr_back = self.draw("ussr_steps_back") < 0.95 - 0.4 * p.f("ussr.risk_acceptance")
+        back, resolve = inc.STEP_BACK, inc.STEP_BACK_RESOLVE
+        us_back = self.draw("us_steps_back") < back - resolve * p.f("us.hawkishness")
+        ussr_back = self.draw("ussr_steps_back") < back - resolve * p.f("ussr.risk_acceptance")
         at_war = self.escalation >= w.STRIKE
-        war_restraint = self.draw("nuclear_in_war") >= 0.2 + 0.6 * p.f("ussr.local_autonomy")
+        war_restraint = self.draw("nuclear_in_war") >= (
+            inc.NUCLEAR_IN_WAR + inc.NUCLEAR_IN_WAR_AUTONOMY * p.f("ussr.local_autonomy"))
         if us_back and ussr_back:
             return
         if at_war and not war_restraint:

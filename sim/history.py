@@ -14,7 +14,8 @@ import numpy as np
 from sim import calendar
 from sim.agents.base import Controller
 from sim.ensemble import Results
-from sim.model import CrisisModel, Event
+from sim.eventlog import Event
+from sim.model import CrisisModel
 from sim.outcomes import LABELS, OUTCOMES
 from sim.params import Params
 
