@@ -81,3 +81,15 @@ def test_a_hypothetical_world_draws_and_changes_nothing() -> None:
         view.uniform(0)
     with pytest.raises(RuntimeError):
         view.finish(None, 0)
+
+
+def test_the_model_offers_everything_agents_may_use() -> None:
+    """`CrisisView` is the whole contract: the model has every member (mypy checks their types),
+    and the agents' modules do not import the model."""
+    from pathlib import Path
+
+    from sim.agents.view import CrisisView
+
+    assert isinstance(crisis(1), CrisisView)
+    for path in (Path(__file__).parents[1] / "sim" / "agents").glob("*.py"):
+        assert "sim.model" not in path.read_text(), path

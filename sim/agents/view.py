@@ -1,14 +1,15 @@
 """The agent–model contract: everything an agent may read or call on the model it belongs to.
 
-Agents are written against `CrisisView`, never against `sim.model.CrisisModel` (which imports the
-agents): they read the world and the parameters, draw from their own random column, and change the
-world only through the calls listed here. `sim.model` checks that `CrisisModel` satisfies it.
+Agents are written against `CrisisView`, never against the model class `CrisisModel` (which
+imports the agents): they read the world and the parameters, draw from their own random column,
+and change the world only through the calls listed here. mypy checks the members' types where the
+model hands itself to its agents; tests/test_lookup.py checks that the model has every member.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,7 @@ Mask = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
 
 
+@runtime_checkable
 class CrisisView(Protocol):
     """What agents see of the model: N histories at one step."""
 
