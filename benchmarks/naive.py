@@ -9,10 +9,9 @@ the history ends, so `mesa.batch_run` can drive it. It exists for two reasons:
   distribution (an independent re-implementation of the model, line by line from sim/);
 - `benchmarks/bench_engine.py` measures how much faster the vectorised engine is.
 
-Every weight and constant is imported from `sim` (agent `Preferences`, `sim.world`, `sim.model`),
-so a recalibration cannot make the two drift apart silently. The few numbers written inline in the
-engine's methods (the first move, US consent, the danger ladder) are repeated here, each marked
-with where it comes from; the equivalence test catches a drift in those.
+Every weight and constant is imported from `sim` (agent `Preferences` and module constants,
+`sim.world`, `sim.incidents`, `sim.model`), so a recalibration cannot make the two drift apart
+silently. The danger ladder is repeated here (tests/test_naive_equivalence.py checks it).
 
 Random numbers are not the engine's common random numbers: only the distributions can be compared,
 not individual histories.
@@ -26,14 +25,15 @@ from typing import Any
 import mesa
 
 from sim import calendar
+from sim import incidents as inc
 from sim import world as w
 from sim.agents.uk import ADVICE_MEMORY, ADVICE_TARGET, UnitedKingdom
 from sim.agents.uk import Preferences as UKPreferences
+from sim.agents.us import PUBLIC_TRADE_COHESION_COST, UnitedStates
 from sim.agents.us import Preferences as USPreferences
-from sim.agents.us import UnitedStates
 from sim.agents.ussr import Preferences as USSRPreferences
 from sim.agents.ussr import SovietUnion
-from sim.model import LEVEL_HAZARD, STRIKE_RESPONSE, TURN_BACK_RATE
+from sim.model import STRIKE_RESPONSE, TURN_BACK_RATE
 from sim.outcomes import (
     AIR_STRIKE,
     BERLIN_CLASH,
@@ -110,16 +110,19 @@ class NaiveUS(NaiveAgent):
         forced = p.s("us.first_move")
         if forced != "decide":
             return forced == "quarantine"
-        strike = -1.9 + 2.2 * p.f("us.hawkishness") + 0.5 * p.f("us.domestic_pressure") * 0.5
-        strike -= p.f("uk.consultation") * self.prefs.british_advice * 0.5
+        pr = self.prefs
+        strike = (pr.first_strike_base + pr.first_strike_hawks * p.f("us.hawkishness")
+                  + pr.first_strike_domestic * p.f("us.domestic_pressure"))
+        strike -= p.f("uk.consultation") * pr.british_advice * pr.first_strike_british_advice
         p_strike = logistic(strike / p.f("world.decision_noise"))
         return m.draw("us_first_move") >= p_strike
 
     def consents(self, purpose: str) -> bool:
         """Does Washington let a British initiative go forward? (sim.agents.us.consents)"""
-        p = self.model.params
+        p, pr = self.model.params, self.prefs
         c, allies = p.f("uk.consultation"), p.f("us.weight_on_allies")
-        return self.model.draw(purpose) < logistic(-3.0 + 4.0 * c + 2.0 * allies * c)
+        u = pr.consent_base + pr.consent_consultation * c + pr.consent_allies * allies * c
+        return self.model.draw(purpose) < logistic(u)
 
     def components(self) -> tuple[dict[str, Utilities], list[str]]:
         m, p, pr, t = self.model, self.model.params, self.prefs, self.model.t
@@ -153,9 +156,11 @@ class NaiveUS(NaiveAgent):
         firmness = weight * max(m.uk_advice, 0.0)
         now = calendar.step_time(t)
         days_to_election = max(0.0, (w.ELECTION - now).total_seconds() / 86400.0)
-        domestic = p.f("us.domestic_pressure") * (1.0 + 1.0 / (1.0 + days_to_election / 3.0))
+        domestic = p.f("us.domestic_pressure") * (
+            1.0 + 1.0 / (1.0 + days_to_election / pr.election_days_scale))
         offers = ("offer_pledge", "offer_secret_jupiters", "offer_public_jupiters")
-        clock = pr.missile_clock * mo * min(days_quarantine, 6.0) / 3.0
+        days = min(days_quarantine, pr.clock_days_max)
+        clock = pr.missile_clock * mo * days / pr.clock_days_scale
         c: dict[str, Utilities] = {
             "hawks_vs_doves": {
                 "air_strike": pr.strike_base + pr.hawks_strike * hawk,
@@ -163,8 +168,8 @@ class NaiveUS(NaiveAgent):
             },
             "missiles_becoming_operational": {"air_strike": clock, "invade": clock},
             "risk_of_war": {
-                "air_strike": -pr.war_risk_strike * (0.5 + mo),
-                "invade": -pr.war_risk_invade * (0.5 + mo),
+                "air_strike": -pr.war_risk_strike * (pr.war_risk_floor + mo),
+                "invade": -pr.war_risk_invade * (pr.war_risk_floor + mo),
                 **{o: pr.danger_to_talk * danger for o in offers},
                 "back_down": danger,
             },
@@ -179,7 +184,7 @@ class NaiveUS(NaiveAgent):
             "allies": {
                 "offer_public_jupiters": -pr.allies_public_jupiters * allies,
                 "air_strike": -pr.allies_strike * allies,
-                "invade": -pr.allies_strike * 1.5 * allies,
+                "invade": -pr.allies_strike * pr.allies_invade_factor * allies,
                 "back_down": -allies,
             },
             "british_advice": {
@@ -193,12 +198,12 @@ class NaiveUS(NaiveAgent):
                 "air_strike": pr.domestic_strike * domestic,
                 "invade": pr.domestic_strike * domestic,
                 **{o: -pr.domestic_concession * domestic for o in offers},
-                "back_down": -2.0 * domestic,
+                "back_down": -pr.back_down_domestic * domestic,
             },
             "answers_moscow": {
                 "offer_pledge": pr.answer_offer if m.knows("ussr_offer") else pr.unprompted_offer,
-                "offer_secret_jupiters": pr.answer_offer * 0.8,
-                "offer_public_jupiters": pr.answer_offer * 0.6,
+                "offer_secret_jupiters": pr.answer_offer * pr.answer_secret_share,
+                "offer_public_jupiters": pr.answer_offer * pr.answer_public_share,
             },
         }
         return c, legal
@@ -210,7 +215,7 @@ class NaiveUS(NaiveAgent):
         if action in ("offer_pledge", "offer_secret_jupiters", "offer_public_jupiters"):
             m.send("us_" + action.removeprefix("offer_"))
             if action == "offer_public_jupiters":
-                m.cohesion -= 0.2
+                m.cohesion -= PUBLIC_TRADE_COHESION_COST
             if action != "offer_pledge" and not m.has_sent("us_pledge"):
                 m.send("us_pledge")  # any Jupiter assurance comes with the pledge
         elif action == "air_strike":
@@ -241,15 +246,17 @@ class NaiveUK(NaiveAgent):
         c: dict[str, Utilities] = {
             "cabinet: be seen to be consulted": {
                 "advise_restraint": cab * pr.cabinet_prestige,
-                "press_firmness": cab * pr.cabinet_prestige * 0.5,
+                "press_firmness": cab * pr.cabinet_prestige * pr.cabinet_prestige_firmness,
             },
             "cabinet: fear of a Cuba–Berlin trade": {
-                "press_firmness": cab * (pr.cabinet_berlin_fear if berlin_demand else -0.8),
+                "press_firmness": cab * (
+                    pr.cabinet_berlin_fear if berlin_demand else pr.cabinet_no_berlin_threat
+                ),
             },
             "cabinet: readiness vs no visible mobilisation": {
                 "raise_alert": cab * (
                     -pr.cabinet_avoid_mobilisation
-                    + pr.cabinet_alert_when_dangerous * max(danger - 0.5, 0.0)
+                    + pr.cabinet_alert_when_dangerous * max(danger - pr.alert_danger_threshold, 0.0)
                 ),
             },
             "foreign office: no provocative alerts": {"raise_alert": -fo * pr.fo_no_provocation},
@@ -285,7 +292,8 @@ class NaiveUSSR(NaiveAgent):
         m, pr = self.model, self.prefs
         public = m.params.s("uk.thor_offer") == "public"
         thor = pr.gain_thor_public if public else pr.gain_thor_private
-        berlin = pr.gain_berlin_terms * (3.0 if m.params.b("ussr.berlin_linkage") else 1.0)
+        linkage = m.params.b("ussr.berlin_linkage")
+        berlin = pr.gain_berlin_terms * (pr.gain_berlin_terms_linkage if linkage else 1.0)
         return (
             pr.gain_pledge * m.knows("us_pledge")
             + pr.gain_secret_jupiters * m.knows("us_secret_jupiters")
@@ -325,22 +333,23 @@ class NaiveUSSR(NaiveAgent):
             pr.gain_pledge
             + pr.expect_turkey * m.has_sent("ussr_turkey")
             + pr.expect_berlin * m.has_sent("ussr_berlin")
-            + 0.6 * m.tankers
+            + pr.expect_tankers * m.tankers
         )
         gains = self.gains()
         c: dict[str, Utilities] = {
             "risk_of_war": {
-                "halt_ships": fear * (0.3 + danger),
+                "halt_ships": fear * (pr.halt_fear_floor + danger),
                 "offer_withdrawal": fear * danger,
                 "accept": fear * (danger + at_war),
                 "climb_down": fear * danger,
-                "press_berlin": -0.5 * fear * (1.0 + danger),
+                "press_berlin": -pr.berlin_fear * fear * (1.0 + danger),
             },
             "quarantine_pressure": {
-                "halt_ships": pr.halt_base + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + 2)
+                "halt_ships": pr.halt_base
+                + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + pr.halt_after_steps)
                 + pr.un_appeal * (t >= w.UN_APPEAL_STEP),
                 "offer_withdrawal": pr.offer_base
-                + pr.offer_pressure_per_day * min(days_blockade, 6.0),
+                + pr.offer_pressure_per_day * min(days_blockade, pr.offer_pressure_days_max),
             },
             "what_the_deal_gives": {
                 "accept": pr.accept_base + gains
@@ -349,7 +358,7 @@ class NaiveUSSR(NaiveAgent):
                 "demand_berlin": pr.demand_berlin,
             },
             "face": {
-                "climb_down": pr.climb_down_base - 2.0 * resolve,
+                "climb_down": pr.climb_down_base - pr.climb_down_resolve * resolve,
                 "halt_ships": -resolve,
                 "offer_withdrawal": -resolve,
             },
@@ -358,7 +367,7 @@ class NaiveUSSR(NaiveAgent):
             },
             "berlin": {
                 "press_berlin": pr.berlin_base + pr.berlin_linkage * linkage
-                + pr.berlin_weak_alliance * (1.0 - m.cohesion) + 1.5 * at_war,
+                + pr.berlin_weak_alliance * (1.0 - m.cohesion) + pr.berlin_at_war * at_war,
             },
         }
         return c, legal
@@ -573,22 +582,27 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
             ships_sailing = quarantine and not self.has_sent("shipments_halted")
             tankers = quarantine and self.tankers
             rate = (
-                hazard * LEVEL_HAZARD[self.escalation] * (0.6 + 1.3 * p.f("ussr.local_autonomy"))
-                * (1.0 + 0.15 * self.uk_alert) * (1.0 + 0.5 * ships_sailing + 1.5 * tankers)
+                hazard * inc.LEVEL_HAZARD[self.escalation]
+                * (inc.AUTONOMY_BASE + inc.AUTONOMY_WEIGHT * p.f("ussr.local_autonomy"))
+                * (1.0 + inc.ALERT_RATE * self.uk_alert)
+                * (1.0 + inc.SHIPS_SAILING_RATE * ships_sailing + inc.TANKERS_RATE * tankers)
             )
             if self.draw("incident_occurs") < rate:
                 self.incident(p)
         if self.active and self.berlin >= 2:
-            if self.draw("berlin_incident") < hazard * 6.0 and self.draw("berlin_steps_back") < 0.6:
+            if (self.draw("berlin_incident") < hazard * inc.BERLIN_RATE
+                    and self.draw("berlin_steps_back") < inc.BERLIN_CLASH):
                 self.berlin = 3
 
     def incident(self, p: Params) -> None:
         """Both sides may step back; if not, the crisis climbs a rung (or a war goes nuclear)."""
         self.incidents += 1
-        us_back = self.draw("us_steps_back") < 0.95 - 0.4 * p.f("us.hawkishness")
-        ussr_back = self.draw("ussr_steps_back") < 0.95 - 0.4 * p.f("ussr.risk_acceptance")
+        back, resolve = inc.STEP_BACK, inc.STEP_BACK_RESOLVE
+        us_back = self.draw("us_steps_back") < back - resolve * p.f("us.hawkishness")
+        ussr_back = self.draw("ussr_steps_back") < back - resolve * p.f("ussr.risk_acceptance")
         at_war = self.escalation >= w.STRIKE
-        war_restraint = self.draw("nuclear_in_war") >= 0.2 + 0.6 * p.f("ussr.local_autonomy")
+        war_restraint = self.draw("nuclear_in_war") >= (
+            inc.NUCLEAR_IN_WAR + inc.NUCLEAR_IN_WAR_AUTONOMY * p.f("ussr.local_autonomy"))
         if us_back and ussr_back:
             return
         if at_war and not war_restraint:

@@ -14,39 +14,16 @@ import numpy as np
 from sim import calendar
 from sim.agents.base import Controller
 from sim.ensemble import Results
-from sim.model import CrisisModel, Event
+from sim.eventlog import Event
+from sim.labels import ACTION_LABELS, ACTOR_LABELS
+from sim.model import CrisisModel
 from sim.outcomes import LABELS, OUTCOMES
 from sim.params import Params
 
-ACTOR_LABEL = {
-    "us": "Washington",
-    "uk": "London",
-    "ussr": "Moscow",
-    "world": "World",
-}
+ACTOR_LABEL = ACTOR_LABELS
 #: The do-nothing choice of each actor: shown only in verbose narratives.
 QUIET = {"us": "hold", "uk": "support", "ussr": "wait"}
-CHOICE_TEXT = {
-    "offer_pledge": "offers a no-invasion pledge",
-    "offer_secret_jupiters": "gives a secret assurance on the Jupiters in Turkey (with the pledge)",
-    "offer_public_jupiters": "offers to remove the Jupiters publicly (with the pledge)",
-    "air_strike": "orders an air strike on the missile sites",
-    "invade": "orders the invasion of Cuba",
-    "back_down": "lifts the quarantine: the missiles stay",
-    "advise_restraint": "advises restraint and the UN route",
-    "press_firmness": "urges firmness: no trade over Berlin",
-    "raise_alert": "raises the alert (Thors to readiness, Bomber Command Alert Condition 3)",
-    "halt_ships": "orders the ships carrying arms to turn back",
-    "offer_withdrawal": "offers to withdraw the missiles for a no-invasion pledge",
-    "demand_turkey": "demands the Jupiters in Turkey as well",
-    "demand_berlin": "demands a Berlin settlement for withdrawing",
-    "accept": "accepts: the missiles will be withdrawn",
-    "climb_down": "withdraws the missiles without conditions",
-    "press_berlin": "raises the pressure on West Berlin",
-    "hold": "holds the quarantine and waits",
-    "support": "supports Washington in public",
-    "wait": "waits; site construction goes on",
-}
+CHOICE_TEXT = ACTION_LABELS
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,93 @@
-"""The public names of the model's states, for anything that shows them (the app, reports).
+"""Every human wording of the model's ids, in one public module: the UI and reports import labels
+from here only.
 
-One import for the words: the escalation ladder, the Berlin track, the concessions a deal can
-hold, and the outcomes. The values live beside the code that uses them (`sim.world`,
-`sim.outcomes`) and are re-exported here, so a front end never reaches into the engine's
-internals. Agent action and utility-component wordings will be re-exported here too
-(`ACTION_LABELS`, `COMPONENT_LABELS`) once they sit beside each agent.
+Each agent defines the wordings of its own actions and utility components beside its rule
+(`ACTION_LABELS`, `COMPONENT_LABELS` in sim/agents/us.py, uk.py, ussr.py); this module puts them
+together with the ladder and the Berlin track (`sim.world`), the concessions a deal can contain
+and the outcomes (`sim.outcomes`).
 """
 
 from __future__ import annotations
 
+from sim.agents import uk, us, ussr
 from sim.outcomes import DESCRIPTIONS, LABELS, NEGOTIATED, OUTCOMES, WAR_OUTCOMES
 from sim.world import BERLIN_TRACK, CONCESSION_BIT, CONCESSIONS, LADDER
 
+#: Outcome wordings under explicit names (`LABELS`/`DESCRIPTIONS` are the same dictionaries).
+OUTCOME_LABELS = LABELS
+OUTCOME_DESCRIPTIONS = DESCRIPTIONS
+
+#: Who acts: the capitals (and "world" for what nobody chose).
+ACTOR_LABELS: dict[str, str] = {
+    "us": "Washington",
+    "uk": "London",
+    "ussr": "Moscow",
+    "world": "World",
+}
+#: Each actor's actions in words, by actor ("offer_pledge" -> "offers a no-invasion pledge").
+ACTIONS_BY_ACTOR: dict[str, dict[str, str]] = {
+    "us": us.ACTION_LABELS,
+    "uk": uk.ACTION_LABELS,
+    "ussr": ussr.ACTION_LABELS,
+}
+#: Every action in words (action ids are unique across actors).
+ACTION_LABELS: dict[str, str] = {**us.ACTION_LABELS, **uk.ACTION_LABELS, **ussr.ACTION_LABELS}
+#: Each actor's utility components in words, by actor.
+COMPONENTS_BY_ACTOR: dict[str, dict[str, str]] = {
+    "us": us.COMPONENT_LABELS,
+    "uk": uk.COMPONENT_LABELS,
+    "ussr": ussr.COMPONENT_LABELS,
+}
+#: Every utility component in words ("risk_of_war" -> "the risk of war"; "foreign office: the UN
+#: route" -> "Foreign Office — the UN route"). Actors that share a component name ("face",
+#: "risk_of_war") share its wording.
+COMPONENT_LABELS: dict[str, str] = {
+    **us.COMPONENT_LABELS,
+    **uk.COMPONENT_LABELS,
+    **ussr.COMPONENT_LABELS,
+}
+#: The escalation ladder, rung by rung (index = rung).
+LADDER_LABELS: tuple[str, ...] = LADDER
+#: The Berlin track, stage by stage (index = stage).
+BERLIN_LABELS: tuple[str, ...] = BERLIN_TRACK
+#: The concessions a deal can contain (ids of `sim.world.CONCESSIONS`), as a label ...
+CONCESSION_LABELS: dict[str, str] = {
+    "pledge": "No-invasion pledge",
+    "secret_jupiters": "Secret Jupiter assurance",
+    "public_jupiters": "Jupiters removed in public",
+    "thor_immobilisation": "British Thors immobilised",
+    "un_inspection": "UN inspection",
+    "berlin_terms": "Berlin terms",
+}
+#: ... and as a phrase inside a sentence.
+CONCESSION_PHRASES: dict[str, str] = {
+    "pledge": "US no-invasion pledge",
+    "secret_jupiters": "secret assurance on the Jupiters in Turkey",
+    "public_jupiters": "public removal of the Jupiters",
+    "thor_immobilisation": "British Thors immobilised",
+    "un_inspection": "UN inspection",
+    "berlin_terms": "terms over West Berlin",
+}
+
 __all__ = [
+    "ACTIONS_BY_ACTOR",
+    "ACTION_LABELS",
+    "ACTOR_LABELS",
+    "BERLIN_LABELS",
     "BERLIN_TRACK",
-    "CONCESSIONS",
-    "CONCESSION_BIT",
+    "COMPONENTS_BY_ACTOR",
+    "COMPONENT_LABELS",
     "DESCRIPTIONS",
     "LABELS",
+    "CONCESSIONS",
+    "CONCESSION_BIT",
+    "CONCESSION_LABELS",
+    "CONCESSION_PHRASES",
     "LADDER",
+    "LADDER_LABELS",
     "NEGOTIATED",
     "OUTCOMES",
+    "OUTCOME_DESCRIPTIONS",
+    "OUTCOME_LABELS",
     "WAR_OUTCOMES",
 ]

@@ -9,39 +9,27 @@ every array keeps its shape and every history keeps its random numbers.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 
 import mesa
 import numpy as np
 import numpy.typing as npt
 
-from sim import calendar
+from sim import calendar, eventlog
 from sim import world as w
 from sim.agents import SovietUnion, UnitedKingdom, UnitedStates
-from sim.agents.base import Controller, CrisisAgent, Decision
+from sim.agents.base import Controller, CrisisAgent
+from sim.eventlog import Event as Event  # re-exported: the log is the model's
+from sim.incidents import Incidents
 from sim.outcomes import AIR_STRIKE, BERLIN_CLASH, INVASION, NUCLEAR, UNRESOLVED
 from sim.params import Params, defaults
-from sim.randomness import COLUMNS, RandomBlocks
+from sim.randomness import COLUMN, N_COLUMNS, RandomBlocks
 
 Mask = npt.NDArray[np.bool_]
 
-#: Incident hazard relative to DEFCON 2, by rung of the ladder (Schelling: risk rises with the
-#: rung). The quiet rungs are low because nobody was yet on alert. Modelling assumption.
-LEVEL_HAZARD = (0.05, 0.4, 1.0, 3.0, 10.0, 16.0, 0.0)
-#: Incidents nobody chose, by rung where they can happen, for the event log [FACTS §7].
-INCIDENT_KINDS = (
-    "a U-2 is shot down over Cuba (Dobbs; OH)",
-    "a Soviet submarine is forced to surface by practice depth charges (FACTS §7: B-59)",
-    "a U-2 strays over Soviet airspace and MiGs scramble (Dobbs; Sagan)",
-    "a false alarm sends nuclear-armed interceptors taxiing (Sagan: Duluth)",
-    "a Soviet ship refuses to stop at the quarantine line",
-    "a Thor or Jupiter alert goes wrong (FACTS §7)",
-)
 #: Scale of the chance that a strike is answered with nuclear weapons (modelling assumption:
 #: about 1 in 10 at the Ellsberg preset with most missiles operational).
 STRIKE_RESPONSE = 16.0
@@ -57,21 +45,6 @@ COMPACT_BELOW = 0.5
 COMPACT_MIN_ROWS = 1024
 #: The state arrays of `sim.world.World` (everything but its size).
 WORLD_ARRAYS = tuple(f.name for f in fields(w.World) if not f.init)
-
-
-@dataclass
-class Event:
-    """One line of a history's log."""
-
-    step: int
-    actor: str  # "us", "uk", "ussr" or "world"
-    kind: str  # "choice", "message_sent", "message_received", "incident", "scheduled", "outcome"
-    text: str
-    details: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def when(self) -> dt.datetime:
-        return calendar.step_time(self.step)
 
 
 class CrisisModel(mesa.Model):  # type: ignore[misc]
@@ -106,7 +79,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.escalation_path = np.zeros((calendar.N_STEPS, self.world.n), dtype=np.int8)
         self.record = record
         self.log: list[Event] = []
-        self._u = np.zeros((self.world.n, len(COLUMNS)))
+        self._u = np.zeros((self.world.n, N_COLUMNS))
         self.us = UnitedStates(self)
         self.uk = UnitedKingdom(self)
         self.ussr = SovietUnion(self)
@@ -120,12 +93,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self._scheduled: dict[str, int] = {}
         self._danger: npt.NDArray[np.float64] | None = None
         self._at_war: Mask | None = None
-        # Incident hazard per step, and by rung of the ladder times local autonomy: the first
-        # factors of the incident rate, which do not change during a run.
-        p = self.params
-        self._hazard = p.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
-        local = 0.6 + 1.3 * p.f("ussr.local_autonomy")
-        self._incident_rate = self._hazard * np.asarray(LEVEL_HAZARD) * local
+        self.incidents = Incidents(self.params)
 
     # --- what agents call ----------------------------------------------------------------------
     @property
@@ -157,17 +125,6 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self._danger = danger
         return danger
 
-    @contextlib.contextmanager
-    def considering(self, world: w.World) -> Iterator[None]:
-        """Let agents read `world` instead of the model's own (to work out a choice rule for
-        states that are not in the run, see `UnitedKingdom.decide`); nothing is written."""
-        saved = self.world, self._danger, self._at_war, self._deciding
-        self.world, self._danger, self._at_war, self._deciding = world, None, None, False
-        try:
-            yield
-        finally:
-            self.world, self._danger, self._at_war, self._deciding = saved
-
     def uniform(self, column: int) -> npt.NDArray[np.float64]:
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
         return self._u[:, column]
@@ -186,7 +143,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if self.record and rows[0]:
             from sim.outcomes import LABELS, OUTCOMES
 
-            self._event("world", "outcome", f"Outcome: {LABELS[OUTCOMES[outcome]]}")
+            self.event("world", "outcome", f"Outcome: {LABELS[OUTCOMES[outcome]]}")
 
     def start_war(self, rows: Mask | None, rung: int, text: str) -> None:
         """Raise `rows` (None: no history) to the war rung `rung`."""
@@ -207,16 +164,16 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             * (0.5 + p.f("ussr.local_autonomy"))
             * (0.5 + p.f("ussr.risk_acceptance"))
         )
-        nuclear = fresh & (self.uniform(12) < 1.0 - np.exp(-response))
+        nuclear = fresh & (self.uniform(COLUMN["strike_response"]) < 1.0 - np.exp(-response))
         wd.escalation[rows] = rung
         if rung == w.INVASION:
             wd.invasion_step[rows] = self.step_index
         if self.record and rows[0]:
-            self._event("us", "scheduled", text)
+            self.event("us", "scheduled", text)
         wd.escalation[nuclear] = w.NUCLEAR
         np.maximum(wd.peak, wd.escalation, out=wd.peak)
         if self.record and nuclear[0]:
-            self._event("ussr", "incident", "Soviet forces in Cuba answer with nuclear weapons")
+            self.event("ussr", "incident", "Soviet forces in Cuba answer with nuclear weapons")
         self.finish(nuclear, NUCLEAR)  # absorbing: nothing after it can change the outcome
 
     def end_war(self, rows: Mask) -> None:
@@ -233,7 +190,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if self.record and rows[0]:
             to = "Moscow" if actor == "us" else "Washington"
             arrives = calendar.fmt(calendar.step_time(self.step_index + self.delay_steps))
-            self._event(
+            self.event(
                 actor,
                 "message_sent",
                 f"the message leaves for {to}; it will have been read there by {arrives} "
@@ -250,11 +207,11 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             # Before ExComm decides (20 Oct) nobody can act: only the sites grow and incidents
             # nobody chose are counted. Same numbers as the full schedule, at a third of the cost.
             self._ships_and_sites()
-            self._incidents()
+            self.incidents.step(self)
             self._end_step()
             return
         if self.record:  # letters arriving now are read before anyone decides
-            self._log_received()
+            self.log += eventlog.received(self.world, self.step_index, self.delay_steps)
         self._scheduled_events()
         agents: tuple[CrisisAgent, ...] = (self.us, self.uk, self.ussr)
         self._deciding = True
@@ -262,11 +219,12 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self._deciding, self._danger, self._at_war = False, None, None
         if self.record:
             for agent, decision in zip(agents, decisions, strict=False):
-                self._log_decision(agent, decision)
+                if self.world.active[0]:
+                    self.log.append(eventlog.choice(self.step_index, agent, decision))
         for agent, decision in zip(agents, decisions, strict=False):
             agent.apply(decision)
         self._ships_and_sites()
-        self._incidents()
+        self.incidents.step(self)
         self._settle_wars()
         self._end_step()
 
@@ -347,7 +305,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             strike = ~wd.course_quarantine
             wd.strike_planned[strike] = t + w.STRIKE_PREPARATION_STEPS
             if self.record:
-                self._event(
+                self.event(
                     "us",
                     "scheduled",
                     "ExComm chooses the quarantine (Ginsberg)"
@@ -383,7 +341,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             p.s("uk.thor_offer") != "none",
             "uk.thor_offer_time",
             p.b("uk.thor_offer_us_consent"),
-            column=11,
+            column=COLUMN["us_consents_thor"],
             cohesion_cost=0.1 if p.s("uk.thor_offer") == "public" else 0.03,
         )
         self._british_initiative(
@@ -391,7 +349,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             p.b("uk.berlin_proposal"),
             "uk.berlin_proposal_time",
             p.b("uk.berlin_proposal_us_consent"),
-            column=13,
+            column=COLUMN["us_consents_berlin"],
             cohesion_cost=0.05,
         )
 
@@ -421,7 +379,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
                 if tabled[0]
                 else "; Washington sees no advantage and the idea is smothered (S:48)"
             )
-            self._event("uk", "message_sent" if tabled[0] else "scheduled", text)
+            self.event("uk", "message_sent" if tabled[0] else "scheduled", text)
 
     def _ships_and_sites(self) -> None:
         wd = self.world
@@ -445,60 +403,6 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         first = turning & (wd.turnback_step < 0)
         wd.turnback_step[first] = t
 
-    def _incidents(self) -> None:
-        """Schelling's threat that leaves something to chance: incidents nobody chose."""
-        wd, p = self.world, self.params
-        hazard = self._hazard
-        # hazard * level of the rung * local autonomy, looked up by rung (see __init__) ...
-        rate = self._incident_rate.take(wd.escalation)
-        # ... times the British alert and ships at sea; a factor that is 1 everywhere is skipped
-        # (x * 1.0 is x), which saves the arithmetic in most steps.
-        if np.count_nonzero(wd.uk_alert):
-            rate = rate * (1.0 + 0.15 * wd.uk_alert)
-        at_sea = wd.escalation == w.QUARANTINE
-        if np.count_nonzero(at_sea):
-            # Ships that keep sailing must be stopped at sea; tankers kept sailing [FRUS-XI-74].
-            factor = 1.0 + 0.5 * (at_sea & wd.unsent(wd.shipments_halted))
-            if np.count_nonzero(wd.tankers):  # (adding 0 where no tankers are stopped is skipped)
-                factor = factor + 1.5 * (at_sea & wd.tankers)
-            rate = rate * factor
-        occurs = wd.active & (self.uniform(3) < rate)
-        if not np.count_nonzero(occurs):
-            self._berlin_incidents(hazard)
-            return
-        wd.incidents[occurs] += 1
-        us_back = self.uniform(5) < 0.95 - 0.4 * p.f("us.hawkishness")
-        ussr_back = self.uniform(6) < 0.95 - 0.4 * p.f("ussr.risk_acceptance")
-        at_war = wd.escalation >= w.STRIKE
-        # In war, stepping back is harder: local commanders hold tactical weapons [Dobbs].
-        war_restraint = self.uniform(8) >= 0.2 + 0.6 * p.f("ussr.local_autonomy")
-        spiral = occurs & ~(us_back & ussr_back)
-        nuclear = spiral & at_war & ~war_restraint
-        if self.record and occurs[0]:
-            kinds = len(INCIDENT_KINDS)
-            kind = INCIDENT_KINDS[min(int(self.uniform(4)[0] * kinds), kinds - 1)]
-            outcome = "both sides step back" if not spiral[0] else "neither side steps back"
-            self._event("world", "incident", f"Incident: {kind}; {outcome}")
-        wd.escalation[nuclear] = w.NUCLEAR
-        np.maximum(wd.peak, wd.escalation, out=wd.peak)
-        self.finish(nuclear, NUCLEAR)
-        self.start_war(spiral & (wd.escalation == w.CLASH), w.STRIKE, "US retaliates: air strike")
-        invade = spiral & at_war & war_restraint & (wd.escalation == w.STRIKE)
-        self.start_war(invade, w.INVASION, "The fighting spreads: US forces land in Cuba")
-        low = spiral & (wd.escalation < w.CLASH) & (wd.escalation >= w.PUBLIC)
-        wd.escalation[low] = w.CLASH
-        self._berlin_incidents(hazard)
-
-    def _berlin_incidents(self, hazard: float) -> None:
-        wd = self.world
-        tense = wd.active & (wd.berlin >= 2)
-        if not np.count_nonzero(tense):
-            return
-        clash = tense & (self.uniform(7) < hazard * 6.0) & (self.uniform(10) < 0.6)
-        wd.berlin[clash] = 3
-        if self.record and clash[0]:
-            self._event("world", "incident", "Berlin: shots at a checkpoint; an armed clash")
-
     def _settle_wars(self) -> None:
         wd, t = self.world, self.step_index
         at_war = wd.escalation >= w.STRIKE
@@ -511,35 +415,11 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self.end_war(over & wd.active)
 
     # --- the event log (history `start` only) --------------------------------------------------
-    def _event(
+    def event(
         self, actor: str, kind: str, text: str, details: dict[str, float] | None = None
     ) -> None:
         self.log.append(Event(self.step_index, actor, kind, text, details or {}))
 
     def _event_if(self, rows: Mask, actor: str, kind: str, text: str) -> None:
         if self.record and rows[0]:
-            self._event(actor, kind, text)
-
-    def _log_decision(self, agent: CrisisAgent, decision: Decision) -> None:
-        if not self.world.active[0]:
-            return
-        a = int(decision.choice[0])
-        details = {name: float(comp[0, a]) for name, comp in decision.components.items()}
-        details["probability"] = float(decision.probabilities[0, a])
-        self._event(agent.actor, "choice", agent.actions[a], details)
-
-    def _log_received(self) -> None:
-        wd, t, d = self.world, self.step_index, self.delay_steps
-        for field_name, actor, text in (
-            ("us_pledge", "ussr", "reads the US no-invasion pledge"),
-            ("us_secret_jupiters", "ussr", "receives the secret Jupiter assurance"),
-            ("us_public_jupiters", "ussr", "receives the public Jupiter offer"),
-            ("uk_thor", "ussr", "learns of the British Thor offer at the UN"),
-            ("uk_berlin", "ussr", "receives the Berlin proposal"),
-            ("ussr_offer", "us", "reads Khrushchev's offer: withdrawal for a pledge"),
-            ("ussr_turkey", "us", "reads the demand for the Jupiters in Turkey"),
-            ("ussr_berlin", "us", "reads the demand over Berlin"),
-        ):
-            sent = int(getattr(wd, field_name)[0])
-            if sent >= 0 and sent + d == t and wd.active[0]:
-                self._event(actor, "message_received", text)
+            self.event(actor, kind, text)

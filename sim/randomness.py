@@ -36,6 +36,8 @@ COLUMNS: tuple[str, ...] = (
     "spare_15",
 )
 N_COLUMNS = len(COLUMNS)
+#: The column of each purpose: `model.uniform(COLUMN["incident_occurs"])`.
+COLUMN: dict[str, int] = {name: i for i, name in enumerate(COLUMNS)}
 
 
 class RandomBlocks:

@@ -15,6 +15,7 @@ import pytest
 
 from sim import world as w
 from sim.agents.base import ILLEGAL, Controller, CrisisAgent, draw
+from sim.agents.uk import STATE
 from sim.history import replay
 from sim.model import CrisisModel
 from sim.params import defaults, make_params
@@ -388,7 +389,7 @@ def test_us_controller_forces_a_strike() -> None:
 )
 @pytest.mark.parametrize("t", [w.UK_TOLD_STEP, w.UN_APPEAL_STEP - 1, w.UN_APPEAL_STEP, T + 20])
 def test_british_lookup_gives_the_general_rule(overrides: dict[str, object], t: int) -> None:
-    """`UnitedKingdom.decide` looks its probabilities up by `state_code`. On states drawn at random
+    """`UnitedKingdom.decide` looks its probabilities up by `uk.STATE`. On states drawn at random
     in every array of the world (so a British utility that read anything outside the code would
     show), it must choose exactly as the general rule does, with the same probabilities."""
     n = 3000
@@ -401,7 +402,7 @@ def test_british_lookup_gives_the_general_rule(overrides: dict[str, object], t: 
     assert (looked_up.choice == general.choice).all()
     for a, column in general.columns.items():
         assert (looked_up.columns[a] == column).all(), m.uk.actions[a]
-    assert len(set(m.uk.state_code().tolist())) > 100  # the states cover many codes
+    assert len(set(STATE.encode(m).tolist())) > 100  # the states cover many codes
 
 
 def randomise_world(m: CrisisModel, rng: np.random.Generator) -> None:

@@ -40,6 +40,11 @@ VIOLATIONS = (
         "from sim import cli_common\n",
         "sim.analysis never imports the command line",
     ),
+    (
+        "sim/agents/_violation.py",
+        "from sim.model import CrisisModel\n",
+        "sim.agents never imports sim.model",
+    ),
 )
 
 
@@ -86,11 +91,3 @@ def test_each_violation_breaks_its_contract(
     broken = result.stdout.split("Broken contracts", 1)[-1].replace("\n", " ")
     assert contract in broken, result.stdout
     assert path.removesuffix(".py").replace("/", ".") in broken, result.stdout  # the culprit
-
-
-def test_the_agents_contract_is_written_but_not_yet_enforced() -> None:
-    """sim.agents -> sim.model is forbidden once sim/agents/view.py (CrisisView) replaces the
-    TYPE_CHECKING imports; until then the contract is in .importlinter, commented out."""
-    text = CONFIG.read_text(encoding="utf-8")
-    assert "# [importlinter:contract:agents-no-model]" in text
-    assert "# forbidden_modules = sim.model" in text

@@ -21,17 +21,15 @@ are the same (benchmarks/fingerprint.py hashes them for 75,000 histories).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 import numpy.typing as npt
 
-if TYPE_CHECKING:
-    from sim.model import CrisisModel
+from sim.agents.view import Controller as Controller  # re-exported: where agents are
+from sim.agents.view import CrisisView
 
 Array = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -42,9 +40,6 @@ Column = Array | float
 Component = dict[int, Column]
 #: Where each action is legal: one entry per action, a mask over histories or True/False for all.
 Legal = list[Mask | bool]
-#: A human (or test) controller: given the step and the model, return one action index per
-#: history, or -1 where the agent should decide for itself.
-Controller = Callable[[int, "CrisisModel"], npt.NDArray[np.integer]]
 
 
 def anywhere(allowed: Mask | bool) -> bool:
@@ -137,9 +132,9 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
     actions: tuple[str, ...] = ()
     random_column: int = 0
 
-    model: CrisisModel
+    model: CrisisView
 
-    def __init__(self, model: CrisisModel) -> None:
+    def __init__(self, model: CrisisView) -> None:
         super().__init__(model)
         self.last: Decision | None = None
         self._index = {action: i for i, action in enumerate(self.actions)}
@@ -245,6 +240,25 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
             return None
         rows: Mask = (decision.choice == a) & self.model.world.active
         return rows if np.count_nonzero(rows) else None
+
+    def mark(self, decision: Decision, action: str, field: str) -> Mask | None:
+        """Where this agent chose `action`, write this step into the world's `field` (when it
+        happened; -1: never). Returns those histories, None if there are none."""
+        rows = self.chose(decision, action)
+        if rows is None:
+            return None
+        world, step = self.model.world, self.model.step_index
+        setattr(world, field, np.where(rows, step, getattr(world, field)).astype(np.int16))
+        return rows
+
+    def send(self, decision: Decision, action: str, message: str) -> Mask | None:
+        """Where this agent chose `action`, its message leaves now: the step goes into the world's
+        `message` field (`sim.world.MESSAGES`) and the log notes it. Returns those histories, None
+        if there are none."""
+        rows = self.mark(decision, action, message)
+        if rows is not None:
+            self.model.note_messages(rows, self.actor, action)
+        return rows
 
     def apply(self, decision: Decision) -> None:
         """Write the consequences of `decision` into the world."""

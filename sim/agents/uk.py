@@ -10,16 +10,16 @@ How much the advice counts in Washington is `uk.consultation`, applied in the US
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Hashable
 
 import numpy as np
 import numpy.typing as npt
 
 from sim import world as w
-from sim.agents.base import Component, CrisisAgent, Decision, Legal, draw
-
-if TYPE_CHECKING:
-    from sim.model import CrisisModel
+from sim.agents.base import Component, CrisisAgent, Decision, Legal
+from sim.agents.lookup import Field, Lookup, State, write_flags, write_ints
+from sim.agents.view import CrisisView
+from sim.randomness import COLUMN
 
 
 class Preferences:
@@ -28,9 +28,12 @@ class Preferences:
     cabinet_prestige = (
         0.5  # Macmillan guarded the image of influence; nightly calls [S:94, Tel-Horne]
     )
+    cabinet_prestige_firmness = 0.5  # share of it won by urging firmness; modelling assumption
     cabinet_berlin_fear = 1.6  # feared a Cuba–Berlin trade [UPI93, Tel-Horne]
+    cabinet_no_berlin_threat = -0.8  # no Berlin demand: firmness only annoys; modelling assumption
     cabinet_avoid_mobilisation = 1.4  # the 1914 analogy: no visible mobilisation [Reddit-AH]
     cabinet_alert_when_dangerous = 1.6  # yet Alert Condition 3 on 27 Oct [V2S]
+    alert_danger_threshold = 0.5  # danger above a public crisis; modelling assumption
     fo_legality = 0.9  # doubts about the quarantine's legal basis [S:56–72]
     fo_tankers = 1.2  # oil is not an offensive weapon [S:56–58]
     fo_un_route = 0.5  # wanted action legitimised through the UN [S:64, S:76]
@@ -45,147 +48,172 @@ ADVICE_TARGET = {
     "press_firmness": 1.0,
     "raise_alert": 0.3,
 }
+#: Share of the previous line kept at each step (modelling assumption).
 ADVICE_MEMORY = 0.7
-#: See `UnitedKingdom._state_of_code`.
-_EVERY_CODE: w.World | None = None
 
 
 class UnitedKingdom(CrisisAgent):
     actor = "uk"
     actions = ("support", "advise_restraint", "press_firmness", "raise_alert")
-    random_column = 1
+    random_column = COLUMN["uk_choice"]
     prefs = Preferences()
     targets = np.asarray([ADVICE_TARGET[a] for a in actions])
-    #: How many values each part of a history's state code takes (see `state_code`).
-    CODES = len(w.DANGER_LEVEL) * 5 * 8
-
-    def __init__(self, model: CrisisModel) -> None:
-        super().__init__(model)
-        self._tables: dict[bool, npt.NDArray[np.float64]] = {}
-
-    def state_code(self) -> npt.NDArray[np.int16]:
-        """What London's choice depends on, once it has been told, as one number per history.
-
-        Rung of the ladder and incidents so far (up to 4: together they are `danger`), whether
-        Moscow has tied Cuba to Berlin (demand known, or pressure on Berlin), whether tankers are
-        stopped, and whether the British alert is already raised (then it cannot be raised again).
-        The rung also says whether the quarantine is on. Everything else in `reasons` is the same
-        in every history of a step. `tests/test_agents.py` checks that nothing else is read.
-        """
-        m, wd = self.model, self.model.world
-        berlin_demand = wd.known(wd.ussr_berlin, m.step_index, m.delay_steps)
-        berlin_demand |= wd.berlin >= 1
-        bits = berlin_demand.view(np.uint8) << 2  # bools as 0/1 bytes, without a cast
-        bits |= wd.tankers.view(np.uint8) << 1
-        bits |= wd.uk_alert.view(np.uint8)
-        code = np.minimum(wd.incidents, 4)
-        code += wd.escalation * 5
-        code <<= 3
-        code |= bits
-        return code
-
-    def _state_of_code(self) -> w.World:
-        """A world with one history for every state code (the inverse of `state_code`); built
-        once per process and read-only (agents only read the world they decide on)."""
-        global _EVERY_CODE
-        if _EVERY_CODE is None:
-            codes = np.arange(self.CODES)
-            wd = w.World(self.CODES)
-            wd.escalation = (codes // 40).astype(np.int16)
-            wd.incidents = (codes // 8 % 5).astype(np.int16)
-            wd.berlin = (codes // 4 % 2).astype(np.int16)
-            wd.tankers = codes // 2 % 2 == 1
-            wd.uk_alert = codes % 2 == 1
-            for array in vars(wd).values():
-                if isinstance(array, np.ndarray):
-                    array.flags.writeable = False
-            _EVERY_CODE = wd
-        return _EVERY_CODE
-
-    def decide(self) -> Decision:
-        """Once London is told, the softmax weights of every state code are worked out once (per
-        run, and again when U Thant appeals) and looked up: the same numbers as `reasons` and the
-        weights history by history, at a fraction of the cost. Logging and controllers take the
-        general path, which explains each choice.
-        """
-        m = self.model
-        if m.record or m.controllers or m.step_index < w.UK_TOLD_STEP:
-            return super().decide()
-        regime = m.step_index >= w.UN_APPEAL_STEP
-        table = self._tables.get(regime)
-        if table is None:
-            table = self._tables[regime] = self._table()
-        weights = table.take(self.state_code(), axis=1)
-        choice, total = draw(list(weights), m.uniform(self.random_column))
-        n, a = m.world.n, len(self.actions)
-        self.last = Decision(choice, dict(enumerate(weights)), total, {}, n, a)
-        return self.last
-
-    def _table(self) -> npt.NDArray[np.float64]:
-        """Softmax weights (actions, CODES) of this step's regime, by the general rule."""
-        with self.model.considering(self._state_of_code()):
-            reasons, legal = self.reasons()
-            legal[0] = True
-            live = [True] * len(self.actions)  # illegal entries get (next to) no weight below
-            weights = self.weights(reasons, legal, live)
-        table = np.empty((len(self.actions), self.CODES))
-        for a in range(len(self.actions)):
-            table[a] = weights[a]  # a weight the same for every code is one number
-        return table
 
     def reasons(self) -> tuple[dict[str, Component], Legal]:
-        m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
-        t, ix = m.step_index, self.index
-        told = t >= w.UK_TOLD_STEP
+        """London's reasons, once it has been told (21 Oct evening [Bbg, TNA-msg]).
+
+        The Cabinet (weight 1 - `uk.foreign_office_weight`) wants to be seen to be consulted,
+        fears a Cuba–Berlin trade once Moscow links them [UPI93, Tel-Horne], and avoids visible
+        mobilisation unless danger is high [Reddit-AH; V2S]. The Foreign Office doubts the
+        quarantine's legality, the more so with tankers stopped [S:56–72], wants the UN route
+        once U Thant appeals [S:64, S:76], does not spend credit on unasked advice [R95, S:31]
+        and avoids provocative alerts [S:97]. The alert can be raised once.
+
+        Besides the parameters, this reads only the fields of `STATE` (the rung, incidents, the
+        Berlin link, tankers, the alert) and the step only through `regime`: `Lookup` relies on it.
+        """
+        model, world, params, prefs = self.model, self.model.world, self.model.params, self.prefs
+        step, index = model.step_index, self.index
+        told = step >= w.UK_TOLD_STEP
         legal = self.nothing_legal()
-        legal[ix("advise_restraint")] = legal[ix("press_firmness")] = told
-        legal[ix("raise_alert")] = told & ~wd.uk_alert
+        restraint, firmness, alert = (
+            index("advise_restraint"),
+            index("press_firmness"),
+            index("raise_alert"),
+        )
+        legal[restraint] = legal[firmness] = told
+        legal[alert] = told & ~world.uk_alert
         if self.nothing_to_choose(legal):
             return {}, legal
-        fo = p.f("uk.foreign_office_weight")
-        cab = 1.0 - fo
-        berlin_demand = wd.known(wd.ussr_berlin, t, m.delay_steps) | (wd.berlin >= 1)
-        danger = m.danger()
-        un_appeal = float(t >= w.UN_APPEAL_STEP)
+        foreign_office = params.f("uk.foreign_office_weight")
+        cabinet = 1.0 - foreign_office
+        berlin_threat = berlin_linked(model)
+        danger = model.danger()
+        un_appeal = float(step >= w.UN_APPEAL_STEP)
 
         # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
-        restraint, firmness, alert = ix("advise_restraint"), ix("press_firmness"), ix("raise_alert")
         c: dict[str, Component] = {}
         c["cabinet: be seen to be consulted"] = {
-            restraint: cab * pr.cabinet_prestige,
-            firmness: cab * pr.cabinet_prestige * 0.5,
+            restraint: cabinet * prefs.cabinet_prestige,
+            firmness: cabinet * prefs.cabinet_prestige * prefs.cabinet_prestige_firmness,
         }
         c["cabinet: fear of a Cuba–Berlin trade"] = {
-            firmness: cab * np.where(berlin_demand, pr.cabinet_berlin_fear, -0.8)
+            firmness: cabinet
+            * np.where(berlin_threat, prefs.cabinet_berlin_fear, prefs.cabinet_no_berlin_threat)
         }
         c["cabinet: readiness vs no visible mobilisation"] = {
-            alert: cab
+            alert: cabinet
             * (
-                -pr.cabinet_avoid_mobilisation
-                + pr.cabinet_alert_when_dangerous * np.maximum(danger - 0.5, 0)
+                -prefs.cabinet_avoid_mobilisation
+                + prefs.cabinet_alert_when_dangerous
+                * np.maximum(danger - prefs.alert_danger_threshold, 0)
             )
         }
-        c["foreign office: no provocative alerts"] = {alert: -fo * pr.fo_no_provocation}
-        c["foreign office: legality of the quarantine"] = {
-            restraint: fo
-            * (pr.fo_legality * (wd.escalation >= w.QUARANTINE) + pr.fo_tankers * wd.tankers)
+        c["foreign office: no provocative alerts"] = {
+            alert: -foreign_office * prefs.fo_no_provocation
         }
-        c["foreign office: the UN route"] = {restraint: fo * pr.fo_un_route * un_appeal}
+        c["foreign office: legality of the quarantine"] = {
+            restraint: foreign_office
+            * (
+                prefs.fo_legality * (world.escalation >= w.QUARANTINE)
+                + prefs.fo_tankers * world.tankers
+            )
+        }
+        c["foreign office: the UN route"] = {
+            restraint: foreign_office * prefs.fo_un_route * un_appeal
+        }
         c["foreign office: realism about influence"] = {
-            restraint: -fo * pr.fo_realism * (1.0 - p.f("uk.consultation")),
-            firmness: -fo * pr.fo_realism,
+            restraint: -foreign_office * prefs.fo_realism * (1.0 - params.f("uk.consultation")),
+            firmness: -foreign_office * prefs.fo_realism,
         }
         return c, legal
 
     def apply(self, decision: Decision) -> None:
         """Move the British line towards this step's choice and, perhaps, raise the alert."""
-        wd = self.model.world
+        world = self.model.world
         if self.model.step_index < w.UK_TOLD_STEP:  # London does not know yet: nothing moves
             return
         target = self.targets.take(decision.choice)
-        wd.uk_advice = np.where(
-            wd.active, ADVICE_MEMORY * wd.uk_advice + (1 - ADVICE_MEMORY) * target, wd.uk_advice
+        world.uk_advice = np.where(
+            world.active,
+            ADVICE_MEMORY * world.uk_advice + (1 - ADVICE_MEMORY) * target,
+            world.uk_advice,
         )
         alert = self.chose(decision, "raise_alert")
         if alert is not None:
-            wd.uk_alert |= alert
+            world.uk_alert |= alert
+
+    def __init__(self, model: CrisisView) -> None:
+        super().__init__(model)
+        self.lookup = Lookup(self, STATE, regime)
+
+    def decide(self) -> Decision:
+        """By table where `Lookup` allows (see `STATE` and `regime`): the same choice as the
+        general rule at a fraction of the cost."""
+        decision = self.lookup.decide()
+        if decision is None:
+            return super().decide()
+        self.last = decision
+        return decision
+
+
+def berlin_linked(model: CrisisView) -> npt.NDArray[np.bool_]:
+    """Has Moscow tied Cuba to Berlin, as London sees it: a demand over Berlin read in
+    Washington, or pressure on Berlin itself."""
+    world = model.world
+    linked: npt.NDArray[np.bool_] = world.known(
+        world.ussr_berlin, model.step_index, model.delay_steps
+    ) | (world.berlin >= 1)
+    return linked
+
+
+#: What London's choice depends on, besides the parameters and the step: `reasons` reads nothing
+#: else of the world (tests/test_agents.py checks it on random worlds). The rung also says whether
+#: the quarantine is on; incidents count up to 4, as in `sim.world.danger`.
+STATE = State(
+    (
+        Field(
+            "rung", len(w.LADDER), lambda model: model.world.escalation, write_ints("escalation")
+        ),
+        Field(
+            "incidents",
+            5,
+            lambda model: np.minimum(model.world.incidents, 4),
+            write_ints("incidents"),
+        ),
+        Field("Berlin linked", 2, berlin_linked, write_ints("berlin")),  # pressure on Berlin: 1
+        Field("tankers stopped", 2, lambda model: model.world.tankers, write_flags("tankers")),
+        Field("alert raised", 2, lambda model: model.world.uk_alert, write_flags("uk_alert")),
+    )
+)
+
+
+def regime(step: int) -> Hashable | None:
+    """Which table serves at `step`: none before London is told (nothing to choose but support);
+    after that the British utilities change with the step only when U Thant appeals (`un_appeal`
+    in `reasons`). A new step-dependent term in `reasons` must be added here: tests/test_agents.py
+    compares the table with the general rule at every step."""
+    if step < w.UK_TOLD_STEP:
+        return None
+    return step >= w.UN_APPEAL_STEP
+
+
+#: What each British choice means, in words (sim.labels).
+ACTION_LABELS: dict[str, str] = {
+    "support": "supports Washington in public",
+    "advise_restraint": "advises restraint and the UN route",
+    "press_firmness": "urges firmness: no trade over Berlin",
+    "raise_alert": "raises the alert (Thors to readiness, Bomber Command Alert Condition 3)",
+}
+#: The reasons of `reasons`, in words: who inside the government speaks, and for what.
+COMPONENT_LABELS: dict[str, str] = {
+    "cabinet: be seen to be consulted": "Cabinet — be seen to be consulted",
+    "cabinet: fear of a Cuba–Berlin trade": "Cabinet — fear of a Cuba–Berlin trade",
+    "cabinet: readiness vs no visible mobilisation": (
+        "Cabinet — readiness vs no visible mobilisation"
+    ),
+    "foreign office: no provocative alerts": "Foreign Office — no provocative alerts",
+    "foreign office: legality of the quarantine": "Foreign Office — legality of the quarantine",
+    "foreign office: the UN route": "Foreign Office — the UN route",
+    "foreign office: realism about influence": "Foreign Office — realism about influence",
+}

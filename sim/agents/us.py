@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import numpy.typing as npt
 
 from sim import calendar
 from sim import world as w
 from sim.agents.base import Component, CrisisAgent, Decision, Legal
+from sim.agents.view import Mask
 from sim.outcomes import MISSILES_STAY
+from sim.randomness import COLUMN
 
 
 class Preferences:
@@ -46,6 +47,28 @@ class Preferences:
     domestic_concession = 0.5
     answer_offer = 2.4  # a pledge answers Moscow's first letter [OH]
     unprompted_offer = -2.4
+    answer_secret_share = 0.8  # a Jupiter assurance answers the second letter, less fully
+    answer_public_share = 0.6
+    war_risk_floor = 0.5  # a strike risks war even before any missile is operational [Dobbs]
+    allies_invade_factor = 1.5  # an invasion worries the allies more than a strike
+    back_down_domestic = 2.0  # backing down before the elections [modelling assumption]
+    clock_days_max = 6.0  # the missile clock stops growing after six days of quarantine
+    clock_days_scale = 3.0
+    election_days_scale = 3.0  # domestic pressure doubles as the elections come close
+    # 20 Oct, the strike against the quarantine (`first_move`) [OH, Ginsberg]; levels: assumption
+    first_strike_base = -1.9  # "Pearl Harbor in reverse"
+    first_strike_hawks = 2.2  # the Joint Chiefs
+    first_strike_domestic = 0.25
+    first_strike_british_advice = 0.5  # share of British advice heard on 20 Oct [UPI93]
+    # Consent to a British initiative (`consents`): history says no (S:48); levels: assumption
+    consent_base = -3.0
+    consent_consultation = 4.0
+    consent_allies = 2.0  # times consultation
+
+
+#: NATO cohesion lost where a public Jupiter trade is offered: Turkey and NATO see a deal over their
+#: heads [OH]; modelling assumption.
+PUBLIC_TRADE_COHESION_COST = 0.2
 
 
 FIRST_MOVES = ("quarantine", "air_strike")
@@ -68,108 +91,101 @@ class UnitedStates(CrisisAgent):
         "invade",
         "back_down",
     )
-    random_column = 0
+    random_column = COLUMN["us_choice"]
     prefs = Preferences()
 
-    def first_move(self) -> npt.NDArray[np.bool_]:
-        """20 Oct: quarantine or air strike. Returns True where ExComm picks the quarantine."""
-        forced = self.model.params.s("us.first_move")
-        if forced != "decide":
-            return np.full(self.model.world.n, forced == "quarantine")
-        p = self.model.params
-        hawk = p.f("us.hawkishness")
-        # Utility of the strike relative to the quarantine on 20 Oct: hawks for, war risk and the
-        # "Pearl Harbor in reverse" objection against [OH, Ginsberg]; noise as for every choice.
-        strike = -1.9 + 2.2 * hawk + 0.5 * p.f("us.domestic_pressure") * 0.5
-        strike -= p.f("uk.consultation") * self.prefs.british_advice * 0.5  # Ormsby-Gore [UPI93]
-        p_strike = 1.0 / (1.0 + np.exp(-strike / p.f("world.decision_noise")))
-        quarantine: npt.NDArray[np.bool_] = self.model.uniform(9) >= p_strike
-        return quarantine
-
-    def consents(self, column: int) -> npt.NDArray[np.bool_]:
-        """Does Washington let a British initiative go forward? History: no (S:48)."""
-        p = self.model.params
-        c, allies = p.f("uk.consultation"), p.f("us.weight_on_allies")
-        u = -3.0 + 4.0 * c + 2.0 * allies * c
-        consent: npt.NDArray[np.bool_] = self.model.uniform(column) < 1.0 / (1.0 + np.exp(-u))
-        return consent
-
     def reasons(self) -> tuple[dict[str, Component], Legal]:
-        m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
-        t, delay = m.step_index, m.delay_steps
-        ix = self.index
+        """ExComm's reasons, once the crisis is public (or at war after a strike).
+
+        Hawks against doves (the Joint Chiefs pressed for force [OH]); the missiles becoming
+        operational, which makes waiting costlier [TNA-msg]; the risk of war, which pushes towards
+        offers and against force [OH, FAS12, Dobbs]; face (a pledge costs little, a public trade
+        was refused [OH, NSA-Jup]); the allies (Turkey, NATO, Berlin [OH, FRUS-mS364]); British
+        advice, in proportion to consultation [UPI93, Aval-87]; the mid-term elections (modelling
+        assumption); and whether an offer answers one from Moscow [OH].
+        """
+        model, world, params, prefs = self.model, self.model.world, self.model.params, self.prefs
+        step, delay, index = model.step_index, model.delay_steps, self.index
         legal = self.nothing_legal()
-        at_war = m.at_war()
-        if t < w.SPEECH_STEP and not (m.record or np.count_nonzero(at_war)):
+        at_war = model.at_war()
+        if step < w.SPEECH_STEP and not (model.record or np.count_nonzero(at_war)):
             return {}, legal  # before the speech only a war (the strike course) leaves a choice
-        # On the quarantine course, public, not at war (a & ~b is a > b for booleans: one call).
-        in_crisis = wd.course_quarantine > at_war if t >= w.SPEECH_STEP else np.zeros(wd.n, bool)
-        quarantine_on = in_crisis if t >= w.QUARANTINE_STEP else np.zeros(wd.n, bool)
-        soviet_offer = wd.known(wd.ussr_offer, t, delay)
-        turkey_demand = wd.known(wd.ussr_turkey, t, delay)
-        legal[ix("offer_pledge")] = in_crisis & wd.unsent(wd.us_pledge)
+        no_one = np.zeros(world.n, dtype=bool)
+        # On the quarantine course, public, not at war.
+        in_crisis = world.course_quarantine & ~at_war if step >= w.SPEECH_STEP else no_one
+        quarantine_on = in_crisis if step >= w.QUARANTINE_STEP else no_one
+        soviet_offer = world.known(world.ussr_offer, step, delay)
+        turkey_demand = world.known(world.ussr_turkey, step, delay)
+        pledge, secret = index("offer_pledge"), index("offer_secret_jupiters")
+        public, strike = index("offer_public_jupiters"), index("air_strike")
+        invade, back_down = index("invade"), index("back_down")
+        legal[pledge] = in_crisis & world.unsent(world.us_pledge)
         # Which of the two Jupiter assurances exists is a parameter: secret, or public (a trade).
-        public_trade = bool(p.b("us.public_jupiter_trade"))
+        public_trade = bool(params.b("us.public_jupiter_trade"))
         jupiters = in_crisis & turkey_demand
         if public_trade:
-            legal[ix("offer_public_jupiters")] = jupiters & wd.unsent(wd.us_public_jupiters)
+            legal[public] = jupiters & world.unsent(world.us_public_jupiters)
         else:
-            legal[ix("offer_secret_jupiters")] = jupiters & wd.unsent(wd.us_secret_jupiters)
-        legal[ix("air_strike")] = quarantine_on
+            legal[secret] = jupiters & world.unsent(world.us_secret_jupiters)
+        legal[strike] = quarantine_on
         # An invasion needs its force assembled, unless it follows a strike (OPLAN 316 logic).
-        legal[ix("invade")] = (in_crisis & (t >= w.INVASION_READY_STEP)) | (
-            wd.active & (wd.escalation == w.STRIKE)
+        legal[invade] = (in_crisis & (step >= w.INVASION_READY_STEP)) | (
+            world.active & (world.escalation == w.STRIKE)
         )
-        legal[ix("back_down")] = quarantine_on
+        legal[back_down] = quarantine_on
         if self.nothing_to_choose(legal):
             return {}, legal
 
-        hawk = p.f("us.hawkishness")
-        allies = p.f("us.weight_on_allies") * wd.cohesion
-        days_quarantine = max(0, t - w.QUARANTINE_STEP) / 4.0
-        mo = wd.missiles_operational
-        danger = m.danger()
+        hawk = params.f("us.hawkishness")
+        allies = params.f("us.weight_on_allies") * world.cohesion
+        days_quarantine = max(0, step - w.QUARANTINE_STEP) / 4.0
+        operational = world.missiles_operational
+        danger = model.danger()
         # British advice counts in proportion to consultation. Restraint (the UN route, a deal)
         # argues for offers and against force [UPI93, Aval-87]; firmness (Macmillan's fear of a
         # Cuba–Berlin trade) argues only against a public trade of NATO missiles, never for war.
-        weight = p.f("uk.consultation") * pr.british_advice
-        restraint = weight * np.maximum(-wd.uk_advice, 0.0)
-        firmness = weight * np.maximum(wd.uk_advice, 0.0)
-        domestic = p.f("us.domestic_pressure") * (1.0 + 1.0 / (1.0 + days_to_election(t) / 3.0))
+        weight = params.f("uk.consultation") * prefs.british_advice
+        restraint = weight * np.maximum(-world.uk_advice, 0.0)
+        firmness = weight * np.maximum(world.uk_advice, 0.0)
+        domestic = params.f("us.domestic_pressure") * (
+            1.0 + 1.0 / (1.0 + days_to_election(step) / prefs.election_days_scale)
+        )
 
         # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
-        strike, invade, back_down = ix("air_strike"), ix("invade"), ix("back_down")
-        pledge, secret = ix("offer_pledge"), ix("offer_secret_jupiters")
-        public = ix("offer_public_jupiters")
         c: dict[str, Component] = {}
         c["hawks_vs_doves"] = {
-            strike: pr.strike_base + pr.hawks_strike * hawk,
-            invade: pr.invade_base + pr.hawks_invade * hawk,
+            strike: prefs.strike_base + prefs.hawks_strike * hawk,
+            invade: prefs.invade_base + prefs.hawks_invade * hawk,
         }
-        clock = pr.missile_clock * mo * min(days_quarantine, 6.0) / 3.0
+        clock = (
+            prefs.missile_clock
+            * operational
+            * min(days_quarantine, prefs.clock_days_max)
+            / prefs.clock_days_scale
+        )
         c["missiles_becoming_operational"] = {strike: clock, invade: clock}
-        talk = pr.danger_to_talk * danger
-        half_plus_mo = 0.5 + mo
+        talk = prefs.danger_to_talk * danger
+        exposure = prefs.war_risk_floor + operational
         c["risk_of_war"] = {
             pledge: talk,
             secret: talk,
             public: talk,
-            strike: -pr.war_risk_strike * half_plus_mo,
-            invade: -pr.war_risk_invade * half_plus_mo,
+            strike: -prefs.war_risk_strike * exposure,
+            invade: -prefs.war_risk_invade * exposure,
             back_down: danger,
         }
         c["face"] = {
-            pledge: -pr.pledge_face,
-            secret: -pr.secret_jupiter_face,
+            pledge: -prefs.pledge_face,
+            secret: -prefs.secret_jupiter_face,
             # Where Washington has decided on a public trade (the scenario), it has accepted that
             # face cost already; what remains is the allies' reaction, below, and NATO cohesion.
-            public: -(pr.secret_jupiter_face if public_trade else pr.public_jupiter_face),
-            back_down: -pr.back_down_face,
+            public: -(prefs.secret_jupiter_face if public_trade else prefs.public_jupiter_face),
+            back_down: -prefs.back_down_face,
         }
         c["allies"] = {
-            public: -pr.allies_public_jupiters * allies,
-            strike: -pr.allies_strike * allies,
-            invade: -pr.allies_strike * 1.5 * allies,
+            public: -prefs.allies_public_jupiters * allies,
+            strike: -prefs.allies_strike * allies,
+            invade: -prefs.allies_strike * prefs.allies_invade_factor * allies,
             back_down: -allies,
         }
         against = -restraint
@@ -180,41 +196,100 @@ class UnitedStates(CrisisAgent):
             strike: against,
             invade: against,
         }
-        concession = -pr.domestic_concession * domestic
+        concession = -prefs.domestic_concession * domestic
         c["domestic_politics"] = {
             pledge: concession,
             secret: concession,
             public: concession,
-            strike: pr.domestic_strike * domestic,
-            invade: pr.domestic_strike * domestic,
-            back_down: -2.0 * domestic,
+            strike: prefs.domestic_strike * domestic,
+            invade: prefs.domestic_strike * domestic,
+            back_down: -prefs.back_down_domestic * domestic,
         }
         c["answers_moscow"] = {
-            pledge: np.where(soviet_offer, pr.answer_offer, pr.unprompted_offer),
-            secret: pr.answer_offer * 0.8,
-            public: pr.answer_offer * 0.6,
+            pledge: np.where(soviet_offer, prefs.answer_offer, prefs.unprompted_offer),
+            secret: prefs.answer_offer * prefs.answer_secret_share,
+            public: prefs.answer_offer * prefs.answer_public_share,
         }
         return c, legal
 
     def apply(self, decision: Decision) -> None:
-        m, wd, t = self.model, self.model.world, self.model.step_index
-        for action, sent in (
+        """Send this step's offers; start a war or back down where that was the choice."""
+        model, world, step = self.model, self.model.world, self.model.step_index
+        for action, message in (
             ("offer_pledge", "us_pledge"),
             ("offer_secret_jupiters", "us_secret_jupiters"),
             ("offer_public_jupiters", "us_public_jupiters"),
         ):
-            rows = self.chose(decision, action)
+            rows = self.send(decision, action, message)
             if rows is None:
                 continue
-            setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
-            m.note_messages(rows, "us", action)
-            # Any Jupiter assurance came with the pledge, as on the evening of 27 Oct [OH].
             if action == "offer_public_jupiters":
-                wd.cohesion[rows] -= 0.2  # Turkey and NATO see a deal over their heads [OH]
+                world.cohesion[rows] -= PUBLIC_TRADE_COHESION_COST
+            # Any Jupiter assurance came with the pledge, as on the evening of 27 Oct [OH].
             if action != "offer_pledge":
-                wd.us_pledge = np.where(rows & (wd.us_pledge < 0), t, wd.us_pledge).astype(np.int16)
-        m.start_war(
+                unsent = rows & (world.us_pledge < 0)
+                world.us_pledge = np.where(unsent, step, world.us_pledge).astype(np.int16)
+        model.start_war(
             self.chose(decision, "air_strike"), w.STRIKE, "US air strike on the missile sites"
         )
-        m.start_war(self.chose(decision, "invade"), w.INVASION, "US invasion of Cuba begins")
-        m.finish(self.chose(decision, "back_down"), MISSILES_STAY)
+        model.start_war(self.chose(decision, "invade"), w.INVASION, "US invasion of Cuba begins")
+        model.finish(self.chose(decision, "back_down"), MISSILES_STAY)
+
+    def first_move(self) -> Mask:
+        """20 Oct: quarantine or air strike. Returns True where ExComm picks the quarantine.
+
+        The utility of the strike relative to the quarantine: hawks for, war risk and the "Pearl
+        Harbor in reverse" objection against [OH, Ginsberg], Ormsby-Gore's advice in proportion
+        to consultation [UPI93]; the same noise as every choice.
+        """
+        params, prefs = self.model.params, self.prefs
+        forced = params.s("us.first_move")
+        if forced != "decide":
+            return np.full(self.model.world.n, forced == "quarantine")
+        strike = (
+            prefs.first_strike_base
+            + prefs.first_strike_hawks * params.f("us.hawkishness")
+            + prefs.first_strike_domestic * params.f("us.domestic_pressure")
+        )
+        strike -= (
+            params.f("uk.consultation") * prefs.british_advice * prefs.first_strike_british_advice
+        )
+        p_strike = 1.0 / (1.0 + np.exp(-strike / params.f("world.decision_noise")))
+        quarantine: Mask = self.model.uniform(COLUMN["us_first_move"]) >= p_strike
+        return quarantine
+
+    def consents(self, column: int) -> Mask:
+        """Does Washington let a British initiative go forward? History: no (S:48). More likely
+        the more London is consulted, and the more Washington weighs its allies."""
+        params, prefs = self.model.params, self.prefs
+        consultation, allies = params.f("uk.consultation"), params.f("us.weight_on_allies")
+        u = (
+            prefs.consent_base
+            + prefs.consent_consultation * consultation
+            + prefs.consent_allies * allies * consultation
+        )
+        consent: Mask = self.model.uniform(column) < 1.0 / (1.0 + np.exp(-u))
+        return consent
+
+
+#: What each US choice means, in words (sim.labels).
+ACTION_LABELS: dict[str, str] = {
+    "hold": "holds the quarantine and waits",
+    "offer_pledge": "offers a no-invasion pledge",
+    "offer_secret_jupiters": "gives a secret assurance on the Jupiters in Turkey (with the pledge)",
+    "offer_public_jupiters": "offers to remove the Jupiters publicly (with the pledge)",
+    "air_strike": "orders an air strike on the missile sites",
+    "invade": "orders the invasion of Cuba",
+    "back_down": "lifts the quarantine: the missiles stay",
+}
+#: The reasons of `reasons`, in words.
+COMPONENT_LABELS: dict[str, str] = {
+    "hawks_vs_doves": "hawks vs doves",
+    "missiles_becoming_operational": "the missiles becoming operational",
+    "risk_of_war": "the risk of war",
+    "face": "saving face",
+    "allies": "the allies' reaction",
+    "british_advice": "British advice",
+    "domestic_politics": "domestic politics",
+    "answers_moscow": "answering Moscow",
+}

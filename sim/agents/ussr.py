@@ -9,16 +9,14 @@ own through the incident hazard and `ussr.local_autonomy` (handled in the model)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+import numpy.typing as npt
 
 from sim import world as w
 from sim.agents.base import Array, Component, CrisisAgent, Decision, Legal, Mask
+from sim.agents.view import CrisisView
 from sim.outcomes import CLIMBDOWN, NEGOTIATED
-
-if TYPE_CHECKING:
-    from sim.model import CrisisModel
+from sim.randomness import COLUMN
 
 
 class Preferences:
@@ -27,9 +25,12 @@ class Preferences:
     fear_of_war = 2.2  # scaled by (1 - risk acceptance); ships turned back 24 Oct [OH]
     halt_when_blockaded = 1.2  # IRBM ships ordered home 23 Oct [Patch, Dobbs]
     halt_base = -2.4
+    halt_fear_floor = 0.3  # some fear of war even before any incident; modelling assumption
+    halt_after_steps = 2  # the order home came the day after the speech [Patch, Dobbs]
     un_appeal = 0.6  # U Thant's channel to keep ships away [FRUS-XI-74, Aval-87]
     offer_base = -2.1  # first letter, 26 Oct [OH]
     offer_pressure_per_day = 0.6  # the quarantine and the strike threat bite over days
+    offer_pressure_days_max = 6.0
     demand_turkey = 1.2  # second letter adds Turkey, 27 Oct [OH, WHP]
     demand_berlin = 1.5  # linkage scenario
     accept_base = -1.4  # withdrawing is a loss of face in itself
@@ -39,13 +40,18 @@ class Preferences:
     gain_thor_public = 0.5  # a visible Western missile standstill via the UN [S:46]
     gain_thor_private = 0.15
     gain_berlin_terms = 0.4
+    gain_berlin_terms_linkage = 3.0  # times as much where Moscow tied Cuba to Berlin
     expect_turkey = 0.9  # having asked for Turkey, less is a shortfall
     expect_berlin = 1.8
+    expect_tankers = 0.6  # a wider blockade hardens Moscow [S:56–58]
     shortfall = 2.6  # scaled by resolve
     climb_down_base = -5.0
+    climb_down_resolve = 2.0  # face lost by climbing down, per unit of resolve
     berlin_base = -3.0
     berlin_linkage = 2.6
     berlin_weak_alliance = 2.0  # a divided NATO invites pressure on Berlin
+    berlin_at_war = 1.5  # a war over Cuba invites a riposte in Berlin [FRUS-mS364]
+    berlin_fear = 0.5  # share of the fear of war that pressure on Berlin adds
     keep_building = 0.4  # scaled by resolve
 
 
@@ -61,153 +67,187 @@ class SovietUnion(CrisisAgent):
         "climb_down",
         "press_berlin",
     )
-    random_column = 2
+    random_column = COLUMN["ussr_choice"]
     prefs = Preferences()
 
-    def __init__(self, model: CrisisModel) -> None:
-        super().__init__(model)
-        pr, p = self.prefs, model.params
-        #: What a British offer is worth to Moscow: set by the parameters, so once per run.
-        self.thor_value = (
-            pr.gain_thor_public if p.s("uk.thor_offer") == "public" else pr.gain_thor_private
-        )
-        linkage = p.b("ussr.berlin_linkage")
-        self.berlin_value = pr.gain_berlin_terms * (3.0 if linkage else 1.0)
-
-    def gains(self) -> Array:
-        """Value to Moscow of what is on the table and known in Moscow."""
-        m, wd, pr = self.model, self.model.world, self.prefs
-        t, d = m.step_index, m.delay_steps
-        thor_value, berlin_value = self.thor_value, self.berlin_value
-        gains: Array = (
-            pr.gain_pledge * wd.known(wd.us_pledge, t, d)
-            + pr.gain_secret_jupiters * wd.known(wd.us_secret_jupiters, t, d)
-            + pr.gain_public_jupiters * wd.known(wd.us_public_jupiters, t, d)
-            + thor_value * wd.known(wd.uk_thor, t, d)
-            + berlin_value * wd.known(wd.uk_berlin, t, d)
-        )
-        return gains
-
     def reasons(self) -> tuple[dict[str, Component], Legal]:
-        m, wd, p, pr = self.model, self.model.world, self.model.params, self.prefs
-        t, d, ix = m.step_index, m.delay_steps, self.index
-        at_war = m.at_war()
-        if t < w.SPEECH_STEP and not (m.record or np.count_nonzero(at_war)):
+        """The Presidium's reasons, once the crisis is public (or at war).
+
+        The fear of war, as the crisis grows dangerous, scaled down by risk acceptance: it turned
+        the ships back and brought the letters [OH]; the pressure of the quarantine over the days
+        [Patch, Dobbs] and U Thant's appeal [FRUS-XI-74, Aval-87]; what a deal gives against what
+        Moscow has asked for, the shortfall weighed by resolve [OH, WHP]; face; finishing the
+        sites; and Berlin, where linkage and a divided NATO invite pressure.
+        """
+        model, world, params, prefs = self.model, self.model.world, self.model.params, self.prefs
+        step, delay, index = model.step_index, model.delay_steps, self.index
+        at_war = model.at_war()
+        if step < w.SPEECH_STEP and not (model.record or np.count_nonzero(at_war)):
             return {}, self.nothing_legal()  # Moscow does not know it is found out; no war yet
-        public = wd.course_quarantine if t >= w.SPEECH_STEP else np.zeros(wd.n, dtype=bool)
-        calm = public > at_war  # public and not at war (a & ~b in one call)
-        blockade = calm if t >= w.QUARANTINE_STEP else np.zeros(wd.n, dtype=bool)
-        linkage = p.b("ussr.berlin_linkage")
+        public = world.course_quarantine if step >= w.SPEECH_STEP else np.zeros(world.n, bool)
+        calm = public & ~at_war  # public and not at war
+        blockade = calm if step >= w.QUARANTINE_STEP else np.zeros(world.n, dtype=bool)
+        linkage = params.b("ussr.berlin_linkage")
+        halt, offer, accept = index("halt_ships"), index("offer_withdrawal"), index("accept")
+        turkey, berlin = index("demand_turkey"), index("demand_berlin")
+        climb_down, press_berlin = index("climb_down"), index("press_berlin")
         legal = self.nothing_legal()
-        legal[ix("halt_ships")] = calm & wd.unsent(wd.shipments_halted)
-        legal[ix("offer_withdrawal")] = blockade & wd.unsent(wd.ussr_offer)
-        offered = blockade & wd.sent(wd.ussr_offer)
-        legal[ix("demand_turkey")] = offered & wd.unsent(wd.ussr_turkey)
+        legal[halt] = calm & world.unsent(world.shipments_halted)
+        legal[offer] = blockade & world.unsent(world.ussr_offer)
+        offered = blockade & world.sent(world.ussr_offer)
+        legal[turkey] = offered & world.unsent(world.ussr_turkey)
         if linkage:  # Berlin is on the table only in the linkage scenario
-            legal[ix("demand_berlin")] = offered & wd.unsent(wd.ussr_berlin)
-        legal[ix("accept")] = (blockade & wd.known(wd.us_pledge, t, d)) | at_war
-        legal[ix("climb_down")] = blockade
-        legal[ix("press_berlin")] = (public | at_war) & (wd.berlin < 2)
+            legal[berlin] = offered & world.unsent(world.ussr_berlin)
+        legal[accept] = (blockade & world.known(world.us_pledge, step, delay)) | at_war
+        legal[climb_down] = blockade
+        legal[press_berlin] = (public | at_war) & (world.berlin < 2)
         if self.nothing_to_choose(legal):
             return {}, legal
 
-        fear = pr.fear_of_war * (1.0 - p.f("ussr.risk_acceptance"))
-        resolve = p.f("ussr.resolve")
-        danger = m.danger()
-        days_blockade = max(0, t - w.QUARANTINE_STEP) / 4.0
+        fear = prefs.fear_of_war * (1.0 - params.f("ussr.risk_acceptance"))
+        resolve = params.f("ussr.resolve")
+        danger = model.danger()
+        days_blockade = max(0, step - w.QUARANTINE_STEP) / 4.0
         # What Moscow expects for withdrawing: a pledge, plus whatever it has publicly demanded.
         expected = (
-            pr.gain_pledge
-            + pr.expect_turkey * wd.sent(wd.ussr_turkey)
-            + pr.expect_berlin * wd.sent(wd.ussr_berlin)
-            + 0.6 * wd.tankers  # a wider blockade hardens Moscow [S:56–58]
+            prefs.gain_pledge
+            + prefs.expect_turkey * world.sent(world.ussr_turkey)
+            + prefs.expect_berlin * world.sent(world.ussr_berlin)
+            + prefs.expect_tankers * world.tankers
         )
         gains = self.gains()
 
         # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
-        halt, offer, accept = ix("halt_ships"), ix("offer_withdrawal"), ix("accept")
-        climb_down, press_berlin = ix("climb_down"), ix("press_berlin")
         c: dict[str, Component] = {}
         fear_danger = fear * danger
         c["risk_of_war"] = {
-            halt: fear * (0.3 + danger),
+            halt: fear * (prefs.halt_fear_floor + danger),
             offer: fear_danger,
             accept: fear * (danger + at_war),
             climb_down: fear_danger,
-            press_berlin: -0.5 * fear * (1.0 + danger),
+            press_berlin: -prefs.berlin_fear * fear * (1.0 + danger),
         }
         c["quarantine_pressure"] = {
             halt: (
-                pr.halt_base
-                + pr.halt_when_blockaded * (t >= w.SPEECH_STEP + 2)
-                + pr.un_appeal * (t >= w.UN_APPEAL_STEP)
+                prefs.halt_base
+                + prefs.halt_when_blockaded * (step >= w.SPEECH_STEP + prefs.halt_after_steps)
+                + prefs.un_appeal * (step >= w.UN_APPEAL_STEP)
             ),
-            offer: pr.offer_base + pr.offer_pressure_per_day * min(days_blockade, 6.0),
+            offer: prefs.offer_base
+            + prefs.offer_pressure_per_day * min(days_blockade, prefs.offer_pressure_days_max),
         }
+        shortfall = np.maximum(expected - gains, 0.0)
         c["what_the_deal_gives"] = {
-            accept: (
-                pr.accept_base + gains - pr.shortfall * resolve * np.maximum(expected - gains, 0.0)
-            ),
-            ix("demand_turkey"): pr.demand_turkey + resolve,
-            ix("demand_berlin"): pr.demand_berlin,
+            accept: prefs.accept_base + gains - prefs.shortfall * resolve * shortfall,
+            turkey: prefs.demand_turkey + resolve,
+            berlin: prefs.demand_berlin,
         }
         c["face"] = {
-            climb_down: pr.climb_down_base - 2.0 * resolve,
+            climb_down: prefs.climb_down_base - prefs.climb_down_resolve * resolve,
             halt: -resolve,
             offer: -resolve,
         }
         c["keep_building_the_sites"] = {
-            0: pr.keep_building * resolve * (1.0 - wd.missiles_operational)
+            0: prefs.keep_building * resolve * (1.0 - world.missiles_operational)
         }
         c["berlin"] = {
             press_berlin: (
-                pr.berlin_base
-                + pr.berlin_linkage * linkage
-                + pr.berlin_weak_alliance * (1.0 - wd.cohesion)
-                + 1.5 * at_war
+                prefs.berlin_base
+                + prefs.berlin_linkage * linkage
+                + prefs.berlin_weak_alliance * (1.0 - world.cohesion)
+                + prefs.berlin_at_war * at_war
             )
         }
         return c, legal
 
     def apply(self, decision: Decision) -> None:
-        m, wd, t = self.model, self.model.world, self.model.step_index
-        d = m.delay_steps
-        for action, sent in (
-            ("halt_ships", "shipments_halted"),
+        """Halt the ships, send offers and demands, press on Berlin; accept or climb down."""
+        model, world = self.model, self.model.world
+        self.mark(decision, "halt_ships", "shipments_halted")  # an order, not a message
+        for action, message in (
             ("offer_withdrawal", "ussr_offer"),
             ("demand_turkey", "ussr_turkey"),
             ("demand_berlin", "ussr_berlin"),
         ):
-            rows = self.chose(decision, action)
-            if rows is None:
-                continue
-            setattr(wd, sent, np.where(rows, t, getattr(wd, sent)).astype(np.int16))
-            if action != "halt_ships":
-                m.note_messages(rows, "ussr", action)
+            self.send(decision, action, message)
         press = self.chose(decision, "press_berlin")
         if press is not None:
-            wd.berlin = np.where(press, np.minimum(wd.berlin + 1, 2), wd.berlin).astype(np.int16)
+            world.berlin = np.where(press, np.minimum(world.berlin + 1, 2), world.berlin).astype(
+                np.int16
+            )
         accept = self.chose(decision, "accept")
         if accept is None:
-            m.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
+            model.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
             return
-        at_war = wd.escalation >= w.STRIKE
-        m.end_war(accept & at_war)
+        at_war = world.escalation >= w.STRIKE
+        model.end_war(accept & at_war)
         deal = accept & ~at_war
         if np.count_nonzero(deal):
-            bits = np.zeros(wd.n, dtype=np.uint8)
-            known: dict[str, Mask] = {}
-            for sent_step, name in (
-                (wd.us_pledge, "pledge"),
-                (wd.us_secret_jupiters, "secret_jupiters"),
-                (wd.us_public_jupiters, "public_jupiters"),
-                (wd.uk_thor, "thor_immobilisation"),
-                (wd.uk_berlin, "berlin_terms"),
-            ):
-                known[name] = wd.known(sent_step, t, d)
-                bits |= known[name].view(np.uint8) * np.uint8(w.CONCESSION_BIT[name])  # 0 or bit
-            un = known["thor_immobilisation"] | known["berlin_terms"]
-            bits |= un.view(np.uint8) * np.uint8(w.CONCESSION_BIT["un_inspection"])
-            wd.concessions = np.where(deal, bits, wd.concessions)
-            m.finish(deal, NEGOTIATED)
-        m.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
+            world.concessions = np.where(deal, self.terms(), world.concessions)
+            model.finish(deal, NEGOTIATED)
+        model.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
+
+    def __init__(self, model: CrisisView) -> None:
+        super().__init__(model)
+        prefs, params = self.prefs, model.params
+        #: What a British offer is worth to Moscow: set by the parameters, so once per run.
+        public = params.s("uk.thor_offer") == "public"
+        self.thor_value = prefs.gain_thor_public if public else prefs.gain_thor_private
+        linkage = params.b("ussr.berlin_linkage")
+        factor = prefs.gain_berlin_terms_linkage if linkage else 1.0
+        self.berlin_value = prefs.gain_berlin_terms * factor
+
+    def gains(self) -> Array:
+        """Value to Moscow of what is on the table and known in Moscow."""
+        model, world, prefs = self.model, self.model.world, self.prefs
+        step, delay = model.step_index, model.delay_steps
+        gains: Array = (
+            prefs.gain_pledge * world.known(world.us_pledge, step, delay)
+            + prefs.gain_secret_jupiters * world.known(world.us_secret_jupiters, step, delay)
+            + prefs.gain_public_jupiters * world.known(world.us_public_jupiters, step, delay)
+            + self.thor_value * world.known(world.uk_thor, step, delay)
+            + self.berlin_value * world.known(world.uk_berlin, step, delay)
+        )
+        return gains
+
+    def terms(self) -> npt.NDArray[np.uint8]:
+        """The concessions known in Moscow, as bits (`sim.world.CONCESSION_BIT`): what a deal
+        accepted now contains. A British offer comes with UN inspection."""
+        model, world = self.model, self.model.world
+        step, delay = model.step_index, model.delay_steps
+        terms = np.zeros(world.n, dtype=np.uint8)
+        known: dict[str, Mask] = {}
+        for message, concession in (
+            ("us_pledge", "pledge"),
+            ("us_secret_jupiters", "secret_jupiters"),
+            ("us_public_jupiters", "public_jupiters"),
+            ("uk_thor", "thor_immobilisation"),
+            ("uk_berlin", "berlin_terms"),
+        ):
+            known[concession] = world.known(getattr(world, message), step, delay)
+            terms[known[concession]] |= w.CONCESSION_BIT[concession]
+        un = known["thor_immobilisation"] | known["berlin_terms"]
+        terms[un] |= w.CONCESSION_BIT["un_inspection"]
+        return terms
+
+
+#: What each Soviet choice means, in words (sim.labels).
+ACTION_LABELS: dict[str, str] = {
+    "wait": "waits; site construction goes on",
+    "halt_ships": "orders the ships carrying arms to turn back",
+    "offer_withdrawal": "offers to withdraw the missiles for a no-invasion pledge",
+    "demand_turkey": "demands the Jupiters in Turkey as well",
+    "demand_berlin": "demands a Berlin settlement for withdrawing",
+    "accept": "accepts: the missiles will be withdrawn",
+    "climb_down": "withdraws the missiles without conditions",
+    "press_berlin": "raises the pressure on West Berlin",
+}
+#: The reasons of `reasons`, in words.
+COMPONENT_LABELS: dict[str, str] = {
+    "risk_of_war": "the risk of war",
+    "quarantine_pressure": "the pressure of the quarantine",
+    "what_the_deal_gives": "what the deal gives",
+    "face": "saving face",
+    "keep_building_the_sites": "finishing the missile sites",
+    "berlin": "Berlin",
+}

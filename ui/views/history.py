@@ -12,7 +12,7 @@ import streamlit as st
 
 from sim import calendar, history
 from sim.ensemble import Results
-from sim.labels import LABELS, OUTCOMES
+from sim.labels import COMPONENT_LABELS, LABELS, OUTCOMES
 from ui.components import cache, link, session
 
 K_FIND = "w.find_outcome"
@@ -28,25 +28,6 @@ TAG = {
     BASELINE: ":orange-badge[Baseline]",
     BOTH: ":gray-badge[Both]",
 }
-
-#: Plain phrases for the agents' utility components (sim/agents: us.py, uk.py, ussr.py). The
-#: British components are named "cabinet: …" / "foreign office: …" and are read by `reason_name`.
-REASON_PHRASES = {
-    "hawks_vs_doves": "hawks vs doves",
-    "missiles_becoming_operational": "the missiles becoming operational",
-    "risk_of_war": "the risk of war",
-    "face": "saving face",
-    "allies": "the allies' reaction",
-    "british_advice": "British advice",
-    "domestic_politics": "domestic politics",
-    "answers_moscow": "answering Moscow",
-    "quarantine_pressure": "the pressure of the quarantine",
-    "what_the_deal_gives": "what the deal gives",
-    "keep_building_the_sites": "finishing the missile sites",
-    "berlin": "Berlin",
-}
-#: Who inside a government a component speaks for ("foreign office: the UN route").
-FACTIONS = {"cabinet": "Cabinet", "foreign office": "Foreign Office"}
 
 
 def _clamp_index(runs: int) -> int:
@@ -106,14 +87,8 @@ def pickers(results: Results, runs: int) -> None:
 
 
 def reason_name(component: str) -> str:
-    """'foreign office: realism about influence' -> 'Foreign Office — realism about influence';
-    'risk_of_war' -> 'the risk of war' (unknown names: underscores become spaces)."""
-    if component in REASON_PHRASES:
-        return REASON_PHRASES[component]
-    group, sep, rest = component.partition(": ")
-    if sep:
-        return f"{FACTIONS.get(group, group.capitalize())} — {rest.replace('_', ' ')}"
-    return component.replace("_", " ")
+    """A utility component in words, as each agent words it beside its rule (`sim.labels`)."""
+    return COMPONENT_LABELS.get(component, component.replace("_", " "))
 
 
 def signed(value: float) -> str:
