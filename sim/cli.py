@@ -16,13 +16,11 @@ import sys
 import tempfile
 import textwrap
 import traceback
-import typing
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -422,8 +420,7 @@ def compare_command(
     out = _check_out(out)
     total = runs if params == base_params else 2 * runs
     with _progress(total, f"Playing {runs:,} histories on each side") as advance:
-        executor = None if advance is None else _ReportingExecutor(advance)
-        paired = ensemble.run_paired(params, base_params, runs, seed, executor=executor)
+        paired = ensemble.run_paired(params, base_params, runs, seed, progress=advance)
     if fmt == Format.json:
         text = _json(summary.compare_json(paired, sc.id, base.id))
     elif fmt == Format.csv:
@@ -1095,28 +1092,6 @@ def _signed(x: float) -> str:
 
 
 # --- progress -----------------------------------------------------------------------------------
-
-
-P = typing.ParamSpec("P")
-T = TypeVar("T")
-
-
-class _ReportingExecutor(Executor):
-    """Runs each chunk at once, in this process, and reports its histories to a progress bar.
-
-    Lets `ensemble.run_paired` (which takes an executor, not a callback) drive the bar.
-    """
-
-    def __init__(self, advance: Callable[[int], None]) -> None:
-        self._advance = advance
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        future: Future[T] = Future()
-        result = fn(*args, **kwargs)
-        future.set_result(result)
-        if isinstance(result, ensemble.Results):
-            self._advance(result.runs)
-        return future
 
 
 @contextmanager
