@@ -148,11 +148,15 @@ def run_paired(
     seed: int = 0,
     chunk: int = DEFAULT_CHUNK,
     executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Paired:
-    base = run(baseline, runs, seed, chunk, executor)
+    """`runs` histories under `scenario` and the same histories under `baseline` (one run if the
+    two are equal). `executor` and `progress` as for `run`: `progress` hears of the histories
+    finished on either side, so it counts to 2 × runs, or to runs when the two are equal."""
+    base = run(baseline, runs, seed, chunk, executor, progress)
     if scenario == baseline:
         return Paired(base, base)
-    return Paired(run(scenario, runs, seed, chunk, executor), base)
+    return Paired(run(scenario, runs, seed, chunk, executor, progress), base)
 
 
 N_STEPS = calendar.N_STEPS

@@ -1,4 +1,4 @@
-"""Sweeps, sensitivity analysis and scenario discovery (`sim.analysis`, `sim.cli_analysis`).
+"""Sweeps, sensitivity analysis and scenario discovery (`sim.analysis`, `sim.cli.analysis`).
 
 - The same sweep / Morris analysis gives EXACTLY the same numbers in-process, on local processes
   and on a real Dask LocalCluster with 2 worker processes (one cluster for the whole module),
@@ -48,7 +48,7 @@ from sim.analysis.backends import (
 )
 from sim.analysis.evaluate import MAX_HISTORIES, evaluate, shares
 from sim.analysis.space import float_specs, problem
-from sim.cli_analysis import register
+from sim.cli.analysis import register
 from sim.params import SPECS, defaults, make_params
 
 REPO = Path(__file__).resolve().parent.parent
@@ -146,6 +146,21 @@ class Counting:
 def small_sweep(runs: int = 300, seed: int = 3) -> sweeps.Sweep:
     axes = sweeps.parse_axes(["us.hawkishness=0.2:0.8:3", "uk.thor_offer=none,public"])
     return sweeps.Sweep("baseline", BASE, axes, runs, seed)
+
+
+# --- layering ----------------------------------------------------------------------------------
+
+
+def test_the_analysis_package_never_imports_the_cli() -> None:
+    code = (
+        "import sys\n"
+        "import sim.analysis, sim.analysis.discover, sim.analysis.sensitivity, sim.analysis.sweep\n"
+        "print(sorted(m for m in sys.modules if m == 'sim.cli' or m.startswith('sim.cli.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 # --- identical numbers on every backend ---------------------------------------------------------
@@ -492,7 +507,7 @@ SCRIPT = """\
 import sys
 sys.path.insert(0, {repo!r})
 import typer
-from sim.cli_analysis import register
+from sim.cli.analysis import register
 app = typer.Typer(add_completion=False)
 @app.callback()
 def root() -> None:

@@ -357,14 +357,15 @@ def test_compare_set_and_baseline_set_change_one_side_each(cuba62: Cli) -> None:
     assert doc["baseline"]["parameters"]["world.message_delay_hours"] == "24"
 
 
-def test_the_progress_executor_gives_the_same_paired_run_and_counts_every_history() -> None:
+def test_paired_progress_gives_the_same_paired_run_and_counts_every_history() -> None:
     done: list[int] = []
     a, b = load_scenario("oil_tankers").params(), load_scenario("baseline").params()
-    with_bar = ensemble.run_paired(
-        a, b, 700, 5, chunk=256, executor=cli._ReportingExecutor(done.append)
-    )
+    with_bar = ensemble.run_paired(a, b, 700, 5, chunk=256, progress=done.append)
     plain = ensemble.run_paired(a, b, 700, 5, chunk=256)
     assert sum(done) == 2 * 700
+    same: list[int] = []
+    ensemble.run_paired(b, b, 700, 5, chunk=256, progress=same.append)
+    assert sum(same) == 700
     assert (with_bar.scenario.outcome == plain.scenario.outcome).all()
     assert (with_bar.baseline.outcome == plain.baseline.outcome).all()
 

@@ -1,18 +1,15 @@
 """`cuba62 sweep`, `cuba62 sensitivity` and `cuba62 discover`: what matters, from a terminal.
 
-`register(app)` adds the three commands to the main Typer app. Like every cuba62 command, bad input
-exits with code 2 and one line on stderr starting "error: ", an internal failure exits 1 with one
-line (CUBA62_DEBUG=1 shows the traceback), and nothing is left looking finished when it is not.
+`register(app)` adds the three commands to a Typer app. Like every cuba62 command, bad input exits
+with code 2 and one line on stderr starting "error: ", an internal failure exits 1 with one line
+(CUBA62_DEBUG=1 shows the traceback), and nothing is left looking finished when it is not. The
+commands check their own errors (`_guard`), so they behave the same on any app.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import textwrap
-import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -27,97 +24,34 @@ from sim.analysis.backends import Backend as Runner
 from sim.analysis.backends import BackendError, open_backend
 from sim.analysis.evaluate import MAX_HISTORIES, AnalysisError, check_work
 from sim.analysis.space import check_outcome, float_specs, parse_names
-from sim.cli_common import BadInput, ScenarioArg, ScenarioFileOpt, csv_text
-from sim.cli_common import progress_hooks as _progress
-from sim.cli_common import resolve_scenario as _scenario
+from sim.cli.errors import BadInput, error, internal_error, warn
+from sim.cli.inputs import resolve_scenario
+from sim.cli.options import (
+    BackendChoice,
+    BackendOpt,
+    OutcomeOpt,
+    ParamsOpt,
+    PointRunsOpt,
+    PointSeedOpt,
+    ScenarioArg,
+    ScenarioFileOpt,
+    SchedulerOpt,
+    TableOrJson,
+    TableOrJsonOpt,
+    WorkersOpt,
+)
+from sim.cli.progress import progress_hooks
+from sim.cli.render import csv_text, json_text
+from sim.cli.reports import discovery_text, sensitivity_text, workers_phrase
 from sim.ensemble import MAX_RUNS
-from sim.outcomes import LABELS, OUTCOMES
-from sim.params import ParameterError, ParamSpec
+from sim.params import ParameterError
 from sim.scenario import ScenarioError
-
-WIDTH = 100
-LEGEND = {
-    "morris": "mu_star: how far the share moves, on average, when one parameter moves across its "
-    "whole range (0.10 = 10 percentage points); sigma: how much that effect depends on the other "
-    "parameters (interactions or non-linearity).",
-    "sobol": "ST: the part of the variation in the share due to a parameter, interactions "
-    "included; S1: due to the parameter alone. Both run from 0 (no effect) to 1 (everything).",
-}
 
 
 class Method(StrEnum):
     morris = "morris"
     sobol = "sobol"
 
-
-class Backend(StrEnum):
-    dask = "dask"
-    processes = "processes"
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
-# --- options shared by the three commands -------------------------------------------------------
-
-SeedOpt = Annotated[
-    int,
-    typer.Option(
-        "--seed",
-        metavar="S",
-        help="Random seed, shared by every point (common random "
-        "numbers): the same command gives exactly the same numbers on any workers.",
-    ),
-]
-WorkersOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--workers",
-        metavar="K",
-        show_default=False,
-        help="Run on K local worker processes (a Dask LocalCluster, or see --backend).",
-    ),
-]
-SchedulerOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--scheduler",
-        metavar="ADDRESS",
-        show_default=False,
-        help="Run on a Dask cluster, e.g. tcp://SCHEDULER_HOST:8786 (see docs/SWEEPS.md).",
-    ),
-]
-BackendOpt = Annotated[
-    Backend,
-    typer.Option(
-        "--backend",
-        help="What runs --workers: a Dask LocalCluster or a plain process pool (no Dask needed).",
-    ),
-]
-OutcomeOpt = Annotated[
-    str,
-    typer.Option(
-        "--output",
-        metavar="OUTCOME_ID",
-        help="The outcome whose share is studied: " + ", ".join(OUTCOMES) + ".",
-    ),
-]
-ParamsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--params",
-        metavar="A,B,...",
-        show_default=False,
-        help="Number parameters to vary (default: all of them; see `cuba62 params`).",
-    ),
-]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table (for people) or json.")]
-PointRunsOpt = Annotated[
-    int,
-    typer.Option("--runs", "-n", metavar="N", help=f"Histories per point (1 to {MAX_RUNS:,})."),
-]
 
 SWEEP_EPILOG = f"""\b
 Examples:
@@ -186,10 +120,10 @@ def sweep_command(
         ),
     ] = None,
     runs: PointRunsOpt = 1000,
-    seed: SeedOpt = 0,
+    seed: PointSeedOpt = 0,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
-    backend: BackendOpt = Backend.dask,
+    backend: BackendOpt = BackendChoice.dask,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -205,14 +139,14 @@ def sweep_command(
     """Run a full-factorial parameter sweep: one row of outcome shares per grid point."""
     partial: Path | None = None
     with _guard(lambda: partial):
-        sc = _scenario(scenario_id, scenario_file)
+        sc = resolve_scenario(scenario_id, scenario_file)
         axes = sweeps.parse_axes(vary or [])
         sweep = sweeps.Sweep(sc.id, sc.params(), axes, runs, seed)
         sweep.point_params()  # refuse impossible combinations before starting any worker
         if out is not None:
             out = sweeps.check_out(out)
             partial = sweeps.partial_path(out)
-        with _progress() as (start_bar, advance), _backend(workers, scheduler, backend) as be:
+        with progress_hooks() as (start_bar, advance), _backend(workers, scheduler, backend) as be:
             report = sweeps.run_sweep(
                 sweep,
                 be,
@@ -230,8 +164,8 @@ def sweep_command(
         resumed = f", {report.skipped:,} of them resumed from {partial}" if report.skipped else ""
         typer.echo(
             f"wrote {report.path}: {points:,} points × {runs:,} runs "
-            f"({points * runs:,} histories, seed {seed}, {be.name} on {be.workers} "
-            f"worker{'s' if be.workers != 1 else ''}{resumed})"
+            f"({points * runs:,} histories, seed {seed}, {be.name} on "
+            f"{workers_phrase(be.workers)}{resumed})"
         )
 
 
@@ -260,34 +194,34 @@ def sensitivity_command(
             "--runs", "-n", metavar="N", help=f"Histories per sample point (1 to {MAX_RUNS:,})."
         ),
     ] = 500,
-    seed: SeedOpt = 0,
+    seed: PointSeedOpt = 0,
     params: ParamsOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
-    backend: BackendOpt = Backend.dask,
-    fmt: FormatOpt = Format.table,
+    backend: BackendOpt = BackendChoice.dask,
+    fmt: TableOrJsonOpt = TableOrJson.table,
     scenario_file: ScenarioFileOpt = None,
 ) -> None:
     """Rank the number parameters by how much they move one outcome's share (Morris or Sobol)."""
     with _guard():
-        sc = _scenario(scenario_id, scenario_file)
+        sc = resolve_scenario(scenario_id, scenario_file)
         outcome = check_outcome(output)
         specs = float_specs(parse_names(params))
         k = samples if samples is not None else sens.DEFAULT_SAMPLES[method.value]
         sens.check_samples(method.value, k)
         n_eval = sens.evaluations(method.value, k, len(specs))
         check_work(n_eval, runs, "model evaluations")
-        with _progress() as (start_bar, advance), _backend(workers, scheduler, backend) as be:
+        with progress_hooks() as (start_bar, advance), _backend(workers, scheduler, backend) as be:
             start_bar(n_eval * runs, f"{method.value.title()}: {n_eval:,} points")
             result = sens.sensitivity(
                 sc.params(), method.value, outcome, specs, k, runs, seed, be, progress=advance
             )
         for warning in result.warnings:
-            _warn(warning)
-        if fmt == Format.json:
-            typer.echo(json.dumps(result.as_json(sc.id), indent=2, ensure_ascii=False))
+            warn(warning)
+        if fmt == TableOrJson.json:
+            typer.echo(json_text(result.as_json(sc.id)), nl=False)
         else:
-            typer.echo(_sensitivity_table(sc.id, result, be.name, be.workers))
+            typer.echo(sensitivity_text(sc.id, result, be.name, be.workers))
 
 
 def discover_command(
@@ -308,7 +242,7 @@ def discover_command(
         ),
     ] = 200,
     runs: PointRunsOpt = 300,
-    seed: SeedOpt = 0,
+    seed: PointSeedOpt = 0,
     params: ParamsOpt = None,
     min_coverage: Annotated[
         float,
@@ -320,21 +254,21 @@ def discover_command(
     ] = discovery.DEFAULT_MIN_COVERAGE,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
-    backend: BackendOpt = Backend.dask,
-    fmt: FormatOpt = Format.table,
+    backend: BackendOpt = BackendChoice.dask,
+    fmt: TableOrJsonOpt = TableOrJson.table,
     scenario_file: ScenarioFileOpt = None,
 ) -> None:
     """When does an outcome happen? Find the parameter region where its share is above a
     threshold, stated as rules with coverage and density."""
     with _guard():
-        sc = _scenario(scenario_id, scenario_file)
+        sc = resolve_scenario(scenario_id, scenario_file)
         outcome = check_outcome(output)
         limit = discovery.parse_threshold(threshold)
         specs = float_specs(parse_names(params))
         discovery.check_samples(samples)
         discovery.check_coverage(min_coverage)
         check_work(samples, runs, "samples")
-        with _progress() as (start_bar, advance), _backend(workers, scheduler, backend) as be:
+        with progress_hooks() as (start_bar, advance), _backend(workers, scheduler, backend) as be:
             start_bar(samples * runs, f"Discovery: {samples:,} points")
             found = discovery.discover(
                 sc.params(),
@@ -348,10 +282,10 @@ def discover_command(
                 progress=advance,
                 min_coverage=min_coverage,
             )
-        if fmt == Format.json:
-            typer.echo(json.dumps(found.as_json(sc.id), indent=2, ensure_ascii=False))
+        if fmt == TableOrJson.json:
+            typer.echo(json_text(found.as_json(sc.id)), nl=False)
         else:
-            typer.echo(_discovery_table(sc.id, found, specs))
+            typer.echo(discovery_text(sc.id, found, specs))
 
 
 def register(app: typer.Typer) -> None:
@@ -372,15 +306,6 @@ def register(app: typer.Typer) -> None:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _error(message: str) -> None:
-    text = " ".join(message.split())
-    sys.stderr.write(f"error: {text}\n")
-
-
-def _warn(message: str) -> None:
-    sys.stderr.write("warning: " + " ".join(message.split()) + "\n")
-
-
 @contextmanager
 def _guard(partial: Callable[[], Path | None] = lambda: None) -> Iterator[None]:
     """Bad input: one line, exit 2. Interrupt: say what was kept, exit 130. Else: exit 1."""
@@ -388,139 +313,22 @@ def _guard(partial: Callable[[], Path | None] = lambda: None) -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
-    except (AnalysisError, BackendError, BadInput, ParameterError, ScenarioError) as error:
-        _error(str(error))
+    except (AnalysisError, BackendError, BadInput, ParameterError, ScenarioError) as e:
+        error(str(e))
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         kept = partial()
         note = ""
         if kept is not None and kept.exists():
             note = f"; finished points are kept in {kept}: run the same command again to resume"
-        _error("interrupted" + note)
+        error("interrupted" + note)
         raise typer.Exit(130) from None
-    except Exception as error:  # noqa: BLE001 - the CLI promises one line, never a traceback
-        if os.environ.get("CUBA62_DEBUG", "").strip() not in ("", "0"):
-            traceback.print_exc()
-        _error(f"internal error: {type(error).__name__}: {error}")
+    except Exception as e:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        internal_error(e)
         raise typer.Exit(1) from None
 
 
 @contextmanager
-def _backend(workers: int | None, scheduler: str | None, kind: Backend) -> Iterator[Runner]:
+def _backend(workers: int | None, scheduler: str | None, kind: BackendChoice) -> Iterator[Runner]:
     with open_backend(workers, scheduler, kind.value) as backend:
         yield backend
-
-
-def _columns(header: Sequence[str], rows: Sequence[Sequence[str]], text: int = 1) -> list[str]:
-    """A plain aligned table: the first `text` columns left-aligned, the rest right-aligned."""
-    widths = [max(len(str(r[j])) for r in [header, *rows]) for j in range(len(header))]
-    lines = []
-    for n, row in enumerate([header, *rows]):
-        cells = [
-            str(c).ljust(w) if j < text else str(c).rjust(w)
-            for j, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append("  ".join(cells).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return lines
-
-
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, WIDTH)
-
-
-def _num(x: float) -> str:
-    return "n/a" if x != x else f"{x:.3f}"
-
-
-def _sensitivity_table(scenario: str, r: sens.Sensitivity, backend: str, workers: int) -> str:
-    label = LABELS[r.outcome]
-    if r.method == "morris":
-        head = ["parameter", "mu_star", "± 95%", "sigma"]
-        rows = [
-            [
-                ix.label,
-                _num(ix.values["mu_star"]),
-                _num(ix.values["mu_star_conf"]),
-                _num(ix.values["sigma"]),
-            ]
-            for ix in r.indices
-        ]
-        what = f"Morris screening, {r.samples} trajectories"
-    else:
-        head = ["parameter", "ST", "± 95%", "S1", "± 95%"]
-        rows = [
-            [
-                ix.label,
-                _num(ix.values["ST"]),
-                _num(ix.values["ST_conf"]),
-                _num(ix.values["S1"]),
-                _num(ix.values["S1_conf"]),
-            ]
-            for ix in r.indices
-        ]
-        what = f"Sobol indices, N = {r.samples} base samples"
-    lines = [
-        _wrap(
-            f"What moves the '{label}' share in scenario {scenario}? {what}: "
-            f"{r.evaluations:,} parameter points × {r.runs:,} histories = "
-            f"{r.evaluations * r.runs:,} histories (seed {r.seed}; {backend}, {workers} "
-            f"worker{'s' if workers != 1 else ''})."
-        ),
-        "",
-        *_columns(head, rows),
-        "",
-        _wrap(LEGEND[r.method]),
-        "",
-        _wrap(
-            f"Across the sample the '{label}' share ranged from {r.output_range[0]:.1%} to "
-            f"{r.output_range[1]:.1%} (mean {r.output_mean:.1%})."
-        ),
-        "",
-        _wrap(r.summary),
-    ]
-    return "\n".join(lines)
-
-
-def _discovery_table(scenario: str, d: discovery.Discovery, specs: Sequence[ParamSpec]) -> str:
-    above = int((d.share > d.threshold).sum())
-    lines = [
-        _wrap(
-            f"When is the '{LABELS[d.outcome]}' share above {d.threshold:.1%} in scenario "
-            f"{scenario}? {d.samples:,} parameter points (Latin hypercube over "
-            f"{len(specs)} parameters) × {d.runs:,} histories (seed {d.seed}): {above:,} points "
-            "above the threshold."
-        ),
-        "",
-        _wrap(d.rules),
-    ]
-    if d.box is not None and d.box.limits:
-        rows = []
-        by_name = {s.name: s for s in specs}
-        for name, (lo, hi) in d.box.limits.items():
-            s = by_name[name]
-            rows.append(
-                [
-                    s.label,
-                    name,
-                    "" if lo is None else f"> {lo:.3g}",
-                    "" if hi is None else f"< {hi:.3g}",
-                    f"{s.minimum:g} to {s.maximum:g}",
-                ]
-            )
-        lines += ["", *_columns(["parameter", "name", "from", "to", "full range"], rows, text=2)]
-        lines += [
-            "",
-            f"coverage {d.box.coverage:.1%}, density {d.box.density:.1%}, "
-            f"{d.box.inside:,} of {d.samples:,} points inside the region",
-        ]
-    lines += [
-        "",
-        _wrap(
-            "Shares at each point come from a finite number of histories, so points "
-            "near the threshold may be marked by chance: use more --runs to sharpen "
-            "the rules."
-        ),
-    ]
-    return "\n".join(lines)

@@ -1,0 +1,158 @@
+"""`cuba62 scenarios`, `cuba62 show` and `cuba62 validate`: the what-ifs, explained and checked."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import RenderableType
+
+from sim import sources
+from sim.cli.errors import BadInput, error, one_line
+from sim.cli.inputs import all_scenarios, baseline_params, load_file, resolve_scenario
+from sim.cli.options import ScenarioArg, ScenarioFileOpt
+from sim.cli.parameters import typed_value
+from sim.cli.render import (
+    emit,
+    items,
+    paragraphs,
+    render,
+    scenario_ref,
+    table,
+    width_for,
+    wrap,
+)
+from sim.params import SPECS
+from sim.scenario import Scenario
+
+#: "[OH, S:46]" in a scenario's historical basis.
+CITATION = re.compile(r"\[([^\[\]]+)\]")
+
+SCENARIOS_EPILOG = """\b
+Examples:
+  cuba62 scenarios
+  cuba62 show thor_immobilisation       # then read one in full
+"""
+
+SHOW_EPILOG = """\b
+Examples:
+  cuba62 show thor_immobilisation
+  cuba62 show --scenario-file my_what_if.toml
+"""
+
+VALIDATE_EPILOG = """\b
+Examples:
+  cuba62 validate my_what_if.toml
+  cuba62 validate scenarios/*.toml
+
+\b
+A scenario file is TOML: copy one from scenarios/ and change it. Parameter names and allowed
+values are listed by `cuba62 params`.
+"""
+
+
+def scenarios_command() -> None:
+    """List the shipped scenarios: id, title and the question each one asks."""
+    listing = table("id", "title", "question")
+    for sc in all_scenarios():
+        listing.add_row(sc.id, sc.title, one_line(sc.question))
+    listing.columns[0].no_wrap = listing.columns[1].no_wrap = True
+    emit(render([listing, "", "Read one: cuba62 show ID    Run one: cuba62 run ID"]), None)
+
+
+def show_command(
+    scenario_id: ScenarioArg = None,
+    scenario_file: ScenarioFileOpt = None,
+) -> None:
+    """Explain a scenario: its question, historical basis, sources, what to notice, what to try,
+    and the parameters it changes from the baseline."""
+    sc = resolve_scenario(scenario_id, scenario_file)
+    width = width_for(None)
+    parts: list[RenderableType] = [f"{sc.title}  ({sc.id})", ""]
+    for heading, value in (
+        ("Question", sc.question),
+        ("Historical basis", sc.historical_basis),
+    ):
+        parts += [heading, paragraphs(value, width), ""]
+    parts += ["Sources"]
+    citations = _citations(sc)
+    if citations:
+        parts += [wrap(f"[{c}] {_reference(c)}", width, "  ", "      ") for c in citations]
+    else:
+        parts += ["  (none cited)"]
+    parts += [""]
+    for heading, entries in (
+        ("What to notice", sc.what_to_notice),
+        ("Things to try", sc.things_to_try),
+    ):
+        parts += [heading, *items(entries, width), ""]
+    base = baseline_params()
+    changed = sc.params().differences(base)
+    if changed:
+        parts += ["Parameters changed from the baseline"]
+        diff = table("parameter", "value", "baseline", "meaning")
+        for name, new in changed.items():
+            diff.add_row(
+                name, typed_value(name, new), typed_value(name, base[name]), SPECS[name].meaning
+            )
+        parts += [diff]
+    else:
+        parts += ["Parameters changed from the baseline: none (this is the historical baseline)."]
+    parts += ["", f"Run it: cuba62 run {scenario_ref(sc, scenario_file)}"]
+    emit(render(parts), None)
+
+
+def validate_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="Scenario TOML files to check.", show_default=False),
+    ],
+) -> None:
+    """Check scenario files you wrote: prints "FILE: ok" or the problem, one line per file."""
+    failed = 0
+    for path in files:
+        try:
+            load_file(path)
+        except BadInput as e:
+            failed += 1
+            error(str(e))
+        else:
+            sys.stdout.write(f"{path}: ok\n")
+    if failed:
+        raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `scenarios` and `show` (`validate` comes later in the help: see `register_validate`)."""
+    app.command(
+        "scenarios", short_help="List the what-if scenarios you can run.", epilog=SCENARIOS_EPILOG
+    )(scenarios_command)
+    app.command(
+        "show",
+        short_help="Explain one scenario: question, sources, what to try.",
+        epilog=SHOW_EPILOG,
+    )(show_command)
+
+
+def register_validate(app: typer.Typer) -> None:
+    app.command("validate", short_help="Check scenario files you wrote.", epilog=VALIDATE_EPILOG)(
+        validate_command
+    )
+
+
+def _citations(sc: Scenario) -> list[str]:
+    """The scenario's sources, then any other citation in its historical basis, each once."""
+    found = list(sc.sources)
+    for bracket in CITATION.findall(sc.historical_basis):
+        found += sources.citations_in(bracket, strict=True)
+    return list(dict.fromkeys(c.strip() for c in found))
+
+
+def _reference(citation: str) -> str:
+    try:
+        return sources.resolve(citation)
+    except sources.SourceError as e:
+        return f"(not found: {e})"
