@@ -37,7 +37,7 @@ VIOLATIONS = (
     ),
     (
         "sim/analysis/_violation.py",
-        "from sim import cli_common\n",
+        "from sim.cli import inputs\n",
         "sim.analysis never imports the command line",
     ),
     (
