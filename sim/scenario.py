@@ -497,7 +497,8 @@ def _check_mentions(texts: Mapping[str, str], origin: str) -> None:
     for key, text in texts.items():
         for name in _PARAMETER_MENTION.findall(text):
             if name not in SPECS:
-                message = unknown_name_message(name, SPECS, "parameter")
+                shown = name if len(name) <= 60 else name[:59] + "…"
+                message = unknown_name_message(shown, SPECS, "parameter")
                 raise ScenarioError(f"{origin}: {key} mentions an {message}")
 
 

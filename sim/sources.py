@@ -291,6 +291,8 @@ _SKIP = ("modelling assumption", "FACTS")
 #: Seed line numbers longer than this (leading zeros aside) are out of range anyway; never
 #: converted, since int() of thousands of digits is slow and refused above 4,300.
 _MAX_DIGITS = 9
+#: Longest key shown in a message (keys are at most 30 characters; a longer text is cut).
+_MAX_SHOWN = 60
 
 
 def _line_number(digits: str) -> int:
@@ -319,19 +321,22 @@ def resolve(key: str) -> str:
     line that FACTS.md §5 lists as fabricated.
     """
     text = key.strip()
+    shown = text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+    if not shown.isprintable():
+        shown = " ".join(shown.split())  # messages are one line
     lines = _seed_lines(text)
     if lines is not None:
         first, last = lines
         if not 1 <= first <= last <= SEED_LINES:
             raise SourceError(
-                f"source '{text}' is not a seed line: use S:n or S:n–m, "
+                f"source '{shown}' is not a seed line: use S:n or S:n–m, "
                 f"with 1 ≤ n ≤ m ≤ {SEED_LINES}"
             )
         bad = sorted(FABRICATED_SEED_LINES.intersection(range(first, last + 1)))
         if bad:
             listed = ", ".join(f"S:{n}" for n in bad)
             raise SourceError(
-                f"source '{text}' includes {listed}, listed as fabricated in FACTS.md §5: "
+                f"source '{shown}' includes {listed}, listed as fabricated in FACTS.md §5: "
                 "cite R95 or another source instead"
             )
         which = f"line {first}" if first == last else f"lines {first}–{last}"
@@ -339,7 +344,7 @@ def resolve(key: str) -> str:
     try:
         return SOURCES[text]
     except KeyError:
-        raise SourceError(unknown_name_message(text, SOURCES, "source key")) from None
+        raise SourceError(unknown_name_message(shown, SOURCES, "source key")) from None
 
 
 def _match_at(segment: str, pos: int) -> tuple[str, int] | None:
