@@ -271,22 +271,41 @@ class SourceError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+#: Every regular expression here runs in linear time on any text (user files included): no
+#: unbounded repeat is followed by something it could also match, and no loop re-runs one.
 _SEED = re.compile(r"S:(\d+)(?:\s*[–-]\s*(\d+))?")
 #: Longest first, so "Retro20" wins over "Retro" and "Dobbs 2008" over "Dobbs".
 _KNOWN = sorted((k for k in SOURCES if k != SEED_KEY), key=len, reverse=True)
+#: The same keys by first character (each list longest first), so a lookup tries only a few.
+_KNOWN_BY_INITIAL: dict[str, list[str]] = {}
+for _key in _KNOWN:
+    _KNOWN_BY_INITIAL.setdefault(_key[0], []).append(_key)
+del _key
 _TOKEN = re.compile(r"[A-Z][A-Za-z0-9&'’.-]*")
 _LABEL = re.compile(r"[a-z][a-z ]*:\s+")
-_YEAR_IN_PARENS = re.compile(r"\s*\((\d{4})\)")
-_PARENS = re.compile(r"\([^()]*\)")
+#: "(1993)"; the white space before it is dropped by `_strip_comments` (a leading `\s*` in the
+#: pattern would be retried at every space of a long run: quadratic).
+_YEAR_IN_PARENS = re.compile(r"\((\d{4})\)")
+_PAREN = re.compile(r"[()]")
 _SKIP = ("modelling assumption", "FACTS")
+#: Seed line numbers longer than this (leading zeros aside) are out of range anyway; never
+#: converted, since int() of thousands of digits is slow and refused above 4,300.
+_MAX_DIGITS = 9
+#: Longest key shown in a message (keys are at most 30 characters; a longer text is cut).
+_MAX_SHOWN = 60
+
+
+def _line_number(digits: str) -> int:
+    significant = digits.lstrip("0") or "0"
+    return int(significant) if len(significant) <= _MAX_DIGITS else 10**_MAX_DIGITS
 
 
 def _seed_lines(citation: str) -> tuple[int, int] | None:
     match = _SEED.fullmatch(citation.strip())
     if match is None:
         return None
-    first = int(match.group(1))
-    last = int(match.group(2) or first)
+    first = _line_number(match.group(1))
+    last = _line_number(match.group(2)) if match.group(2) else first
     return first, last
 
 
@@ -302,19 +321,22 @@ def resolve(key: str) -> str:
     line that FACTS.md §5 lists as fabricated.
     """
     text = key.strip()
+    shown = text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+    if not shown.isprintable():
+        shown = " ".join(shown.split())  # messages are one line
     lines = _seed_lines(text)
     if lines is not None:
         first, last = lines
         if not 1 <= first <= last <= SEED_LINES:
             raise SourceError(
-                f"source '{text}' is not a seed line: use S:n or S:n–m, "
+                f"source '{shown}' is not a seed line: use S:n or S:n–m, "
                 f"with 1 ≤ n ≤ m ≤ {SEED_LINES}"
             )
         bad = sorted(FABRICATED_SEED_LINES.intersection(range(first, last + 1)))
         if bad:
             listed = ", ".join(f"S:{n}" for n in bad)
             raise SourceError(
-                f"source '{text}' includes {listed}, listed as fabricated in FACTS.md §5: "
+                f"source '{shown}' includes {listed}, listed as fabricated in FACTS.md §5: "
                 "cite R95 or another source instead"
             )
         which = f"line {first}" if first == last else f"lines {first}–{last}"
@@ -322,7 +344,7 @@ def resolve(key: str) -> str:
     try:
         return SOURCES[text]
     except KeyError:
-        raise SourceError(unknown_name_message(text, SOURCES, "source key")) from None
+        raise SourceError(unknown_name_message(shown, SOURCES, "source key")) from None
 
 
 def _match_at(segment: str, pos: int) -> tuple[str, int] | None:
@@ -330,7 +352,7 @@ def _match_at(segment: str, pos: int) -> tuple[str, int] | None:
     seed = _SEED.match(segment, pos)
     if seed is not None:
         return seed.group(0), seed.end()
-    for key in _KNOWN:
+    for key in _KNOWN_BY_INITIAL.get(segment[pos : pos + 1], ()):
         end = pos + len(key)
         if segment.startswith(key, pos) and (
             end == len(segment) or not (segment[end].isalnum() or segment[end] in "-_")
@@ -340,12 +362,31 @@ def _match_at(segment: str, pos: int) -> tuple[str, int] | None:
 
 
 def _strip_comments(text: str) -> str:
-    text = _YEAR_IN_PARENS.sub(r" \1", text)  # "Sagan (1993)" is the key "Sagan 1993"
-    while True:
-        stripped = _PARENS.sub("", text)
-        if stripped == text:
-            return text
-        text = stripped
+    """The text with "Sagan (1993)" as "Sagan 1993" (the key) and every balanced parenthesised
+    comment removed, nested ones included; an unmatched parenthesis stays. One pass, linear time
+    (the same result as removing innermost "(...)" again and again)."""
+    pieces: list[str] = []
+    last = 0
+    for match in _YEAR_IN_PARENS.finditer(text):
+        pieces += [text[last : match.start()].rstrip(), " ", match.group(1)]
+        last = match.end()
+    if pieces:
+        text = "".join(pieces) + text[last:]
+    kept: list[str] = []
+    opened: list[int] = []  # index in `kept` of each "(" not yet closed
+    last = 0
+    for match in _PAREN.finditer(text):
+        kept.append(text[last : match.start()])
+        last = match.end()
+        if match.group() == "(":
+            opened.append(len(kept))
+            kept.append("(")
+        elif opened:
+            del kept[opened.pop() :]
+        else:
+            kept.append(")")
+    kept.append(text[last:])
+    return "".join(kept)
 
 
 def citations_in(text: str, strict: bool = False) -> list[str]:
@@ -359,7 +400,7 @@ def citations_in(text: str, strict: bool = False) -> list[str]:
     capitalised word after a comma that is not a known key is returned only if `strict` (for
     citation brackets, where nothing but keys is expected).
     """
-    found: list[str] = []
+    found: dict[str, None] = {}  # a dict keeps the order and finds repeats in constant time
     cleaned = _strip_comments(text).replace("[", ";").replace("]", ";")
     for raw in cleaned.split(";"):
         segment = raw.strip()
@@ -379,14 +420,14 @@ def citations_in(text: str, strict: bool = False) -> list[str]:
             if match is None:
                 break
             citation, pos = match
-            if citation not in found:
-                found.append(citation)
+            found[citation] = None
             leading = False
-            rest = segment[pos:].lstrip()
-            if not rest.startswith(","):
+            while pos < len(segment) and segment[pos].isspace():
+                pos += 1
+            if not segment.startswith(",", pos):
                 break
-            pos = len(segment) - len(rest) + 1
-    return found
+            pos += 1
+    return list(found)
 
 
 _BRACKETS = re.compile(r"\[([^\[\]]+)\]")
@@ -395,19 +436,12 @@ _BRACKETS = re.compile(r"\[([^\[\]]+)\]")
 def citations_in_brackets(text: str) -> list[str]:
     """Citations inside square brackets in prose ("… smothered [S:48; UPI93]."), read strictly:
     every capitalised word in a bracket counts, so a misspelt key fails `resolve`."""
-    found: list[str] = []
+    found: dict[str, None] = {}
     for bracket in _BRACKETS.findall(text):
-        for citation in citations_in(bracket, strict=True):
-            if citation not in found:
-                found.append(citation)
-    return found
+        found.update(dict.fromkeys(citations_in(bracket, strict=True)))
+    return list(found)
 
 
 def keys_in(text: str) -> list[str]:
     """Source keys cited in `text`, in order, each once; any "S:n" or "S:n–m" counts as "S"."""
-    keys: list[str] = []
-    for citation in citations_in(text):
-        key = key_of(citation)
-        if key not in keys:
-            keys.append(key)
-    return keys
+    return list(dict.fromkeys(key_of(citation) for citation in citations_in(text)))
