@@ -10,6 +10,8 @@ teacher reads beside the charts, and the parameter settings that make it a count
     sources = ["S:46", "UPI93", "Emily-W"]
     what_to_notice = ["..."]
     things_to_try = ["..."]
+    lesson = "... [KEY] ..."              # optional, ≤ 600 characters (see sim.lessons)
+    expect = [{ measure = "thor_immobilisation", direction = "up" }]   # optional: its checks
     [parameters]                          # may be empty; names and values as in sim.params
     uk.thor_offer = "public"
     uk.thor_offer_time = "1962-10-26 18:00"   # each time parameter's timezone is in the schema
@@ -31,7 +33,8 @@ from typing import Protocol
 
 import tomli_w
 
-from sim import sources
+from sim import lessons, sources
+from sim.lessons import Expectation
 from sim.params import (
     SCHEMA,
     SPECS,
@@ -61,8 +64,13 @@ KEYS: tuple[str, ...] = (
     "sources",
     "what_to_notice",
     "things_to_try",
+    "lesson",
+    "expect",
     "parameters",
 )
+#: Keys a file may leave out (a user's own what-if need not state a lesson).
+OPTIONAL_KEYS: tuple[str, ...] = ("lesson", "expect")
+REQUIRED_KEYS: tuple[str, ...] = tuple(k for k in KEYS if k not in OPTIONAL_KEYS)
 _TEXT_KEYS = ("title", "question", "historical_basis")
 _LIST_KEYS = ("sources", "what_to_notice", "things_to_try")
 #: A dotted parameter name mentioned in prose ("try uk.consultation = 0.8").
@@ -87,6 +95,8 @@ class Scenario:
     things_to_try: tuple[str, ...]
     overrides: dict[str, Value]
     path: Path | None = None
+    lesson: str = ""
+    expect: tuple[Expectation, ...] = ()
 
     def params(self) -> Params:
         """The complete parameter set: defaults with this scenario's overrides."""
@@ -112,6 +122,10 @@ class ScenarioLike(Protocol):
     def things_to_try(self) -> Sequence[str]: ...
     @property
     def overrides(self) -> Mapping[str, Value]: ...
+    @property
+    def lesson(self) -> str: ...
+    @property
+    def expect(self) -> Sequence[Expectation]: ...
 
 
 # --- finding scenarios --------------------------------------------------------------------------
@@ -205,7 +219,9 @@ def parse_scenario(
         raise ScenarioError(_too_large(origin, size))
     text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write
     if not text.strip():
-        raise ScenarioError(f"{origin} is empty: a scenario needs the keys {', '.join(KEYS)}")
+        raise ScenarioError(
+            f"{origin} is empty: a scenario needs the keys {', '.join(REQUIRED_KEYS)}"
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -223,10 +239,11 @@ def _validate(
                 message += f"; the keys are {', '.join(KEYS)}"
             raise ScenarioError(f"{origin}: {message}")
     for key in KEYS:
-        if key not in data:
+        if key not in data and key not in OPTIONAL_KEYS:
             hint = " (an empty [parameters] table is fine)" if key == "parameters" else ""
             raise ScenarioError(
-                f"{origin}: missing key '{key}'{hint}; every scenario has {', '.join(KEYS)}"
+                f"{origin}: missing key '{key}'{hint}; every scenario has "
+                f"{', '.join(REQUIRED_KEYS)}"
             )
 
     scenario_id = data["id"]
@@ -244,8 +261,16 @@ def _validate(
     if "\n" in texts["title"]:
         raise ScenarioError(f"{origin}: title = {_show(texts['title'])} must be one line")
     lists = {key: _strings(data[key], key, origin) for key in _LIST_KEYS}
+    try:
+        lesson = lessons.parse_lesson(data.get("lesson", ""))
+        expect = lessons.parse_expectations(data.get("expect", []))
+    except lessons.LessonError as error:
+        raise ScenarioError(f"{origin}: {error}") from None
     _check_sources(lists["sources"], texts["historical_basis"], origin)
-    _check_mentions({**texts, **{k: "\n".join(v) for k, v in lists.items()}}, origin)
+    _check_citations("lesson", lesson, origin)
+    _check_mentions(
+        {**texts, "lesson": lesson, **{k: "\n".join(v) for k, v in lists.items()}}, origin
+    )
 
     table = data["parameters"]
     if not isinstance(table, dict):
@@ -271,6 +296,8 @@ def _validate(
         things_to_try=lists["things_to_try"],
         overrides=ordered,
         path=path,
+        lesson=lesson,
+        expect=expect,
     )
 
 
@@ -296,17 +323,21 @@ def _strings(value: object, key: str, origin: str) -> tuple[str, ...]:
     return tuple(str(item).strip() for item in value)
 
 
+def _check_citations(key: str, text: str, origin: str) -> None:
+    for citation in sources.citations_in_brackets(text):
+        try:
+            sources.resolve(citation)
+        except sources.SourceError as error:
+            raise ScenarioError(f"{origin}: {key} cites {error}") from None
+
+
 def _check_sources(keys: tuple[str, ...], basis: str, origin: str) -> None:
     for key in keys:
         try:
             sources.resolve(key)
         except sources.SourceError as error:
             raise ScenarioError(f"{origin}: sources: {error}") from None
-    for citation in sources.citations_in_brackets(basis):
-        try:
-            sources.resolve(citation)
-        except sources.SourceError as error:
-            raise ScenarioError(f"{origin}: historical_basis cites {error}") from None
+    _check_citations("historical_basis", basis, origin)
 
 
 def _check_mentions(texts: Mapping[str, str], origin: str) -> None:
@@ -369,7 +400,10 @@ def to_toml(scenario: ScenarioLike) -> str:
         "what_to_notice": list(scenario.what_to_notice),
         "things_to_try": list(scenario.things_to_try),
     }
-    lines = [tomli_w.dumps(head, multiline_strings=True).rstrip("\n"), "", "[parameters]"]
+    if scenario.lesson:
+        head["lesson"] = scenario.lesson
+    lines = [tomli_w.dumps(head, multiline_strings=True).rstrip("\n")]
+    lines += [*lessons.expect_toml(scenario.expect), "", "[parameters]"]
     unknown = [name for name in scenario.overrides if name not in SPECS]
     if unknown:
         message = unknown_name_message(unknown[0], SPECS, "parameter")
@@ -383,7 +417,9 @@ def to_toml(scenario: ScenarioLike) -> str:
         note = f" ({spec.timezone} time)" if spec.kind == "datetime" else ""
         lines.append(f"{line}  # {spec.label}{note}")
     text = "\n".join(lines) + "\n"
-    parse_scenario(text, f"to_toml({scenario.id!r})")
+    back = parse_scenario(text, f"to_toml({scenario.id!r})")
+    if back.lesson != scenario.lesson.strip() or back.expect != tuple(scenario.expect):
+        raise ScenarioError(f"to_toml({scenario.id!r}): lesson or expect did not survive writing")
     return text
 
 
