@@ -499,6 +499,10 @@ BAD_FILES: dict[str, bytes] = {
     "out_of_range.toml": (
         BASELINE_TEXT.replace('id = "baseline"', 'id = "mine"') + "\nuk.consultation = 1.5\n"
     ).encode(),
+    "long_lesson.toml": BASELINE_TEXT.replace('lesson = """', 'lesson = """' + "x" * 600).encode(),
+    "lesson_type.toml": re.sub(
+        r'lesson = """.*?"""', "lesson = 42", BASELINE_TEXT, flags=re.DOTALL
+    ).encode(),
     "latin1.toml": 'id = "caf\xe9"\n'.encode("latin-1"),
     "empty.toml": b"",
 }
@@ -510,6 +514,8 @@ BAD_INPUTS: list[tuple[list[str], list[str]]] = [
     (["run", "--scenario-file", "FILES/unknown_param.toml"], ["uk.consultaton", "did you mean"]),
     (["run", "--scenario-file", "FILES/wrong_type.toml"], ["uk.consultation", "0 to 1"]),
     (["run", "--scenario-file", "FILES/out_of_range.toml"], ["uk.consultation", "0 to 1"]),
+    (["run", "--scenario-file", "FILES/long_lesson.toml"], ["lesson", "at most 600 characters"]),
+    (["run", "--scenario-file", "FILES/lesson_type.toml"], ["lesson = 42", "600 characters"]),
     (["run", "--scenario-file", "FILES/latin1.toml"], ["UTF-8"]),
     (["run", "--scenario-file", "FILES/empty.toml"], ["empty"]),
     (["run", "--scenario-file", "FILES/missing.toml"], ["missing.toml"]),
