@@ -10,6 +10,8 @@ teacher reads beside the charts, and the parameter settings that make it a count
     sources = ["S:46", "UPI93", "Emily-W"]
     what_to_notice = ["..."]
     things_to_try = ["..."]
+    lesson = "... [KEY] ..."              # optional, ≤ 600 characters (see sim.lessons)
+    expect = [{ measure = "thor_immobilisation", direction = "up" }]   # optional: its checks
     [parameters]                          # may be empty; names and values as in sim.params
     uk.thor_offer = "public"
     uk.thor_offer_time = "1962-10-26 18:00"   # each time parameter's timezone is in the schema
@@ -24,15 +26,15 @@ import dataclasses
 import datetime as dt
 import os
 import re
-import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NoReturn, Protocol
+from typing import Protocol
 
 import tomli_w
 
-from sim import sources
+from sim import lessons, sources
+from sim.lessons import Expectation
 from sim.params import (
     SCHEMA,
     SPECS,
@@ -44,23 +46,21 @@ from sim.params import (
     make_params,
     unknown_name_message,
 )
+from sim.scenario_file import MAX_BYTES as MAX_BYTES
+from sim.scenario_file import MAX_KEY_CHARS as MAX_KEY_CHARS
+from sim.scenario_file import MAX_KEY_PARTS as MAX_KEY_PARTS
+from sim.scenario_file import MAX_KEYS as MAX_KEYS
+from sim.scenario_file import MAX_LINE_CHARS as MAX_LINE_CHARS
+from sim.scenario_file import MAX_NESTING as MAX_NESTING
+from sim.scenario_file import ScenarioError as ScenarioError
+from sim.scenario_file import check_shape as check_shape
+from sim.scenario_file import read_regular_file
 
 #: Where the shipped scenarios live; the environment variable CUBA62_SCENARIOS overrides it.
 SCENARIO_DIR = Path(
     os.environ.get("CUBA62_SCENARIOS") or Path(__file__).resolve().parent.parent / "scenarios"
 )
 BASELINE_ID = "baseline"
-#: Largest scenario file accepted (uploads included).
-MAX_BYTES = 65_536
-#: Limits checked before the TOML parser runs (`check_shape`), far above what any scenario needs
-#: (shipped files: lines of at most 235 characters, keys of at most 2 parts and 29 characters, one
-#: level of brackets, 14 keys) and far below what makes a parser slow, deep or memory-hungry (a
-#: 60 KB dotted key took Python's tomllib gigabytes; deep brackets end in RecursionError).
-MAX_LINE_CHARS = 4_000
-MAX_KEY_CHARS = 100
-MAX_KEY_PARTS = 5
-MAX_NESTING = 10
-MAX_KEYS = 500
 ID_PATTERN = re.compile(r"[a-z0-9_]{1,64}")
 #: The top-level keys, in the order files are written.
 KEYS: tuple[str, ...] = (
@@ -71,16 +71,17 @@ KEYS: tuple[str, ...] = (
     "sources",
     "what_to_notice",
     "things_to_try",
+    "lesson",
+    "expect",
     "parameters",
 )
+#: Keys a file may leave out (a user's own what-if need not state a lesson).
+OPTIONAL_KEYS: tuple[str, ...] = ("lesson", "expect")
+REQUIRED_KEYS: tuple[str, ...] = tuple(k for k in KEYS if k not in OPTIONAL_KEYS)
 _TEXT_KEYS = ("title", "question", "historical_basis")
 _LIST_KEYS = ("sources", "what_to_notice", "things_to_try")
 #: A dotted parameter name mentioned in prose ("try uk.consultation = 0.8").
 _PARAMETER_MENTION = re.compile(r"\b(?:us|uk|ussr|world)\.[a-z_]+\b")
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used: the message is one line naming file, key, value and fix."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +98,8 @@ class Scenario:
     things_to_try: tuple[str, ...]
     overrides: dict[str, Value]
     path: Path | None = None
+    lesson: str = ""
+    expect: tuple[Expectation, ...] = ()
 
     def params(self) -> Params:
         """The complete parameter set: defaults with this scenario's overrides."""
@@ -122,6 +125,10 @@ class ScenarioLike(Protocol):
     def things_to_try(self) -> Sequence[str]: ...
     @property
     def overrides(self) -> Mapping[str, Value]: ...
+    @property
+    def lesson(self) -> str: ...
+    @property
+    def expect(self) -> Sequence[Expectation]: ...
 
 
 # --- finding scenarios --------------------------------------------------------------------------
@@ -173,7 +180,7 @@ def load_file(path: Path, directory: Path | None = None) -> Scenario:
     path = Path(path)
     folder = _directory(directory)
     origin = _display(path, folder)
-    data, size = _read_regular_file(path, origin)
+    data, size = read_regular_file(path, origin)
     if size > MAX_BYTES:
         raise ScenarioError(_too_large(origin, size))
     resolved = path.resolve()
@@ -181,47 +188,6 @@ def load_file(path: Path, directory: Path | None = None) -> Scenario:
     return parse_scenario(
         data, origin, path=resolved, expected_id=resolved.stem if inside else None
     )
-
-
-#: What a path is when it is not a regular file, for the message.
-_NOT_REGULAR = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def _require_regular(mode: int, origin: str) -> None:
-    if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
-        raise ScenarioError(f"{origin} is {kind}, not a scenario file: give a regular .toml file")
-
-
-def _read_regular_file(path: Path, origin: str) -> tuple[bytes, int]:
-    """At most MAX_BYTES + 1 bytes of a regular file, and its size. Anything else (a FIFO, a
-    device, a socket, a directory) is refused before it is read, so nothing can block or stream
-    forever; the open is non-blocking and re-checked, in case the path changed in between."""
-    try:
-        _require_regular(os.stat(path).st_mode, origin)
-        descriptor = os.open(
-            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-        )
-        with open(descriptor, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            _require_regular(info.st_mode, origin)
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ScenarioError(f"{origin}: no such file") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{origin} is a directory, not a scenario file") from None
-    except OSError as error:
-        raise ScenarioError(f"{origin} cannot be read: {error.strerror or error}") from None
-    return data, max(info.st_size, len(data))
-
-
-# --- parsing and validating ---------------------------------------------------------------------
 
 
 def parse_scenario(
@@ -244,7 +210,9 @@ def parse_scenario(
         raise ScenarioError(_too_large(origin, size))
     text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write
     if not text.strip():
-        raise ScenarioError(f"{origin} is empty: a scenario needs the keys {', '.join(KEYS)}")
+        raise ScenarioError(
+            f"{origin} is empty: a scenario needs the keys {', '.join(REQUIRED_KEYS)}"
+        )
     check_shape(text, origin)
     try:
         data = tomllib.loads(text)
@@ -260,142 +228,6 @@ def parse_scenario(
     return _validate(data, origin, path, expected_id)
 
 
-_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-#: Where a basic string ("...", with backslash escapes) may end or escape, and a literal one.
-_BASIC_STOP = re.compile(r'["\\\n]')
-_MULTILINE_BASIC_STOP = re.compile(r'["\\]')
-_LITERAL_STOP = re.compile(r"['\n]")
-
-
-def check_shape(text: str, origin: str) -> None:
-    """Refuse, before any TOML parser sees it, what no scenario needs and what makes parsers slow,
-    deep or memory-hungry: lines over MAX_LINE_CHARS characters, keys over MAX_KEY_CHARS
-    characters or MAX_KEY_PARTS dotted parts, brackets nested over MAX_NESTING deep, over MAX_KEYS
-    keys. One linear pass that knows TOML strings and comments; anything else that is not TOML is
-    left for the parser to report."""
-
-    def fail(at: int, problem: str) -> NoReturn:
-        raise ScenarioError(f"{origin}: line {text.count(chr(10), 0, at) + 1}: {problem}")
-
-    for number, line in enumerate(text.split("\n"), start=1):
-        if len(line) > MAX_LINE_CHARS:
-            raise ScenarioError(
-                f"{origin}: line {number} is too long ({len(line):,} characters; "
-                f"the limit is {MAX_LINE_CHARS:,})"
-            )
-
-    end = len(text)
-    pos = 0
-    brackets: list[str] = []  # the open "[" and "{" of values
-    expect_key = True
-    keys = 0
-    while pos < end:
-        char = text[pos]
-        if char == "\n":
-            expect_key = expect_key or not brackets
-            pos += 1
-        elif char in " \t\r":
-            pos += 1
-        elif char == "#":
-            newline = text.find("\n", pos)
-            pos = end if newline < 0 else newline
-        elif expect_key:
-            if not brackets and char == "[":  # a [table] or [[array of tables]] header
-                pos += 2 if text.startswith("[[", pos) else 1
-            parts = 0
-            while True:  # a key: bare or quoted parts joined by dots
-                while pos < end and text[pos] in " \t":
-                    pos += 1
-                part = pos
-                if pos < end and text[pos] in "\"'":
-                    pos = _string_end(text, pos)
-                    length = pos - part - 2
-                else:
-                    while pos < end and text[pos] in _BARE_KEY:
-                        pos += 1
-                    length = pos - part
-                    if length == 0:
-                        break  # no key here: the value branch or the parser deals with it
-                if length > MAX_KEY_CHARS:
-                    fail(
-                        part,
-                        f"a key of {length:,} characters is too long; use 1 to "
-                        f"{MAX_KEY_CHARS} characters",
-                    )
-                parts += 1
-                if parts > MAX_KEY_PARTS:
-                    fail(
-                        part,
-                        f"a key with more than {MAX_KEY_PARTS} dotted parts; use 1 to "
-                        f"{MAX_KEY_PARTS} parts, e.g. uk.thor_offer",
-                    )
-                while pos < end and text[pos] in " \t":
-                    pos += 1
-                if not text.startswith(".", pos):
-                    break
-                pos += 1
-            if parts:
-                keys += 1
-                if keys > MAX_KEYS:
-                    fail(pos, f"more than {MAX_KEYS} keys; a scenario has at most {MAX_KEYS}")
-            expect_key = False
-        elif char in "\"'":
-            pos = _string_end(text, pos)
-        elif char in "[{":
-            brackets.append(char)
-            if len(brackets) > MAX_NESTING:
-                fail(
-                    pos,
-                    f"brackets nested more than {MAX_NESTING} deep; use at most "
-                    f"{MAX_NESTING} levels of [ ] and {{ }}",
-                )
-            expect_key = char == "{"
-            pos += 1
-        elif char in "]}":
-            if brackets:
-                brackets.pop()
-            pos += 1
-        else:
-            if char == ",":
-                expect_key = brackets[-1:] == ["{"]
-            pos += 1
-
-
-def _string_end(text: str, pos: int) -> int:
-    """Where the TOML string starting at `pos` ends (just after its closing quotes); at the line
-    end or the text end if it is not closed (the parser reports that)."""
-    quote = text[pos]
-    if text.startswith(quote * 3, pos):
-        if quote == "'":
-            close = text.find("'''", pos + 3)
-        else:
-            close, at = -1, pos + 3
-            while (stop := _MULTILINE_BASIC_STOP.search(text, at)) is not None:
-                if stop.group() == "\\":
-                    at = stop.end() + 1
-                elif text.startswith('"""', stop.start()):
-                    close = stop.start()
-                    break
-                else:
-                    at = stop.end()
-        if close < 0:
-            return len(text)
-        after = close + 3
-        while after < len(text) and after < close + 5 and text[after] == quote:
-            after += 1  # up to two quotes just before the closing three belong to the string
-        return after
-    pattern = _LITERAL_STOP if quote == "'" else _BASIC_STOP
-    at = pos + 1
-    while (stop := pattern.search(text, at)) is not None:
-        if stop.group() == "\\":
-            at = stop.end() + 1
-        elif stop.group() == "\n":
-            return stop.start()
-        else:
-            return stop.end()
-    return len(text)
-
-
 def _validate(
     data: dict[str, object], origin: str, path: Path | None, expected_id: str | None
 ) -> Scenario:
@@ -406,10 +238,11 @@ def _validate(
                 message += f"; the keys are {', '.join(KEYS)}"
             raise ScenarioError(f"{origin}: {message}")
     for key in KEYS:
-        if key not in data:
+        if key not in data and key not in OPTIONAL_KEYS:
             hint = " (an empty [parameters] table is fine)" if key == "parameters" else ""
             raise ScenarioError(
-                f"{origin}: missing key '{key}'{hint}; every scenario has {', '.join(KEYS)}"
+                f"{origin}: missing key '{key}'{hint}; every scenario has "
+                f"{', '.join(REQUIRED_KEYS)}"
             )
 
     scenario_id = data["id"]
@@ -427,8 +260,16 @@ def _validate(
     if "\n" in texts["title"]:
         raise ScenarioError(f"{origin}: title = {_show(texts['title'])} must be one line")
     lists = {key: _strings(data[key], key, origin) for key in _LIST_KEYS}
+    try:
+        lesson = lessons.parse_lesson(data.get("lesson", ""))
+        expect = lessons.parse_expectations(data.get("expect", []))
+    except lessons.LessonError as error:
+        raise ScenarioError(f"{origin}: {error}") from None
     _check_sources(lists["sources"], texts["historical_basis"], origin)
-    _check_mentions({**texts, **{k: "\n".join(v) for k, v in lists.items()}}, origin)
+    _check_citations("lesson", lesson, origin)
+    _check_mentions(
+        {**texts, "lesson": lesson, **{k: "\n".join(v) for k, v in lists.items()}}, origin
+    )
 
     table = data["parameters"]
     if not isinstance(table, dict):
@@ -454,6 +295,8 @@ def _validate(
         things_to_try=lists["things_to_try"],
         overrides=ordered,
         path=path,
+        lesson=lesson,
+        expect=expect,
     )
 
 
@@ -479,17 +322,21 @@ def _strings(value: object, key: str, origin: str) -> tuple[str, ...]:
     return tuple(str(item).strip() for item in value)
 
 
+def _check_citations(key: str, text: str, origin: str) -> None:
+    for citation in sources.citations_in_brackets(text):
+        try:
+            sources.resolve(citation)
+        except sources.SourceError as error:
+            raise ScenarioError(f"{origin}: {key} cites {error}") from None
+
+
 def _check_sources(keys: tuple[str, ...], basis: str, origin: str) -> None:
     for key in keys:
         try:
             sources.resolve(key)
         except sources.SourceError as error:
             raise ScenarioError(f"{origin}: sources: {error}") from None
-    for citation in sources.citations_in_brackets(basis):
-        try:
-            sources.resolve(citation)
-        except sources.SourceError as error:
-            raise ScenarioError(f"{origin}: historical_basis cites {error}") from None
+    _check_citations("historical_basis", basis, origin)
 
 
 def _check_mentions(texts: Mapping[str, str], origin: str) -> None:
@@ -553,7 +400,10 @@ def to_toml(scenario: ScenarioLike) -> str:
         "what_to_notice": list(scenario.what_to_notice),
         "things_to_try": list(scenario.things_to_try),
     }
-    lines = [tomli_w.dumps(head, multiline_strings=True).rstrip("\n"), "", "[parameters]"]
+    if scenario.lesson:
+        head["lesson"] = scenario.lesson
+    lines = [tomli_w.dumps(head, multiline_strings=True).rstrip("\n")]
+    lines += [*lessons.expect_toml(scenario.expect), "", "[parameters]"]
     unknown = [name for name in scenario.overrides if name not in SPECS]
     if unknown:
         message = unknown_name_message(unknown[0], SPECS, "parameter")
@@ -567,7 +417,9 @@ def to_toml(scenario: ScenarioLike) -> str:
         note = f" ({spec.timezone} time)" if spec.kind == "datetime" else ""
         lines.append(f"{line}  # {spec.label}{note}")
     text = "\n".join(lines) + "\n"
-    parse_scenario(text, f"to_toml({scenario.id!r})")
+    back = parse_scenario(text, f"to_toml({scenario.id!r})")
+    if back.lesson != scenario.lesson.strip() or back.expect != tuple(scenario.expect):
+        raise ScenarioError(f"to_toml({scenario.id!r}): lesson or expect did not survive writing")
     return text
 
 

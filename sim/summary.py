@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from sim import calendar
 from sim.ensemble import Paired, Results
+from sim.labels import CONCESSION_LABELS, CONCESSION_PHRASES
 from sim.outcomes import LABELS, NEGOTIATED, OUTCOMES, WAR_OUTCOMES
 from sim.params import Params, format_value
 from sim.world import CONCESSION_BIT, CONCESSIONS, LADDER
@@ -90,6 +91,39 @@ def concession_shares(r: Results) -> dict[str, Share]:
     }
 
 
+def _in_deal(r: Results, concession: str) -> npt.NDArray[np.bool_]:
+    """Per history: the crisis ended in a negotiated withdrawal whose deal contains `concession`."""
+    deal: npt.NDArray[np.bool_] = (r.outcome == NEGOTIATED) & (
+        (r.concessions & CONCESSION_BIT[concession]) > 0
+    )
+    return deal
+
+
+def deal_shares(r: Results) -> dict[str, Share]:
+    """Share of *all* histories whose deal contains each concession (the denominator every
+    history, unlike `concession_shares`, so that a scenario and its baseline can be paired)."""
+    return {c: wilson(int(_in_deal(r, c).sum()), r.runs) for c in CONCESSIONS}
+
+
+def paired_concession_difference(p: Paired) -> dict[str, Share]:
+    """Scenario minus baseline, per concession, on the same histories: the change in the share of
+    histories whose deal contains it. A deal that appears or disappears counts, so this moves
+    when a what-if changes what is agreed, or whether anything is."""
+    return {
+        c: _paired(
+            _in_deal(p.scenario, c).astype(np.float64) - _in_deal(p.baseline, c).astype(np.float64)
+        )
+        for c in CONCESSIONS
+    }
+
+
+def war_difference(p: Paired) -> Share:
+    """Scenario minus baseline: paired change in the share of histories with any fighting."""
+    war = [OUTCOMES.index(o) for o in WAR_OUTCOMES]
+    s = np.isin(p.scenario.outcome, war).astype(np.float64)
+    return _paired(s - np.isin(p.baseline.outcome, war).astype(np.float64))
+
+
 def escalation_fan(r: Results) -> npt.NDArray[np.float64]:
     """Percentiles (FAN_PERCENTILES) of the escalation rung at each step: shape (5, steps).
 
@@ -155,46 +189,240 @@ def as_json(r: Results, scenario: str) -> dict[str, Any]:
     }
 
 
-def compare_json(p: Paired, scenario: str, baseline: str) -> dict[str, Any]:
+def compare_json(p: Paired, scenario: str, baseline: str, lesson: str = "") -> dict[str, Any]:
     """The stable JSON document of `cuba62 compare`: scenario, baseline, paired difference."""
     doc = as_json(p.scenario, scenario)
     doc["baseline"] = as_json(p.baseline, baseline)
     doc["difference"] = {k: v.as_json() for k, v in paired_difference(p).items()}
+    doc["any_war_difference"] = war_difference(p).as_json()
+    doc["deal_shares"] = {k: v.as_json() for k, v in deal_shares(p.scenario).items()}
+    doc["baseline_deal_shares"] = {k: v.as_json() for k, v in deal_shares(p.baseline).items()}
+    doc["concession_difference"] = {
+        k: v.as_json() for k, v in paired_concession_difference(p).items()
+    }
     doc["influence"] = influence(p).as_json()
-    doc["what_changed"] = what_changed(p, scenario, baseline)
+    doc["practically_unchanged"] = practically_unchanged(p)
+    doc["lesson"] = lesson
+    doc["what_changed"] = what_changed(p, scenario, baseline, lesson)
     return doc
 
 
+#: Columns of `compare_rows`.
+COMPARE_ROWS_HEADER: tuple[str, ...] = (
+    "kind",
+    "id",
+    "label",
+    "scenario",
+    "scenario_lo",
+    "scenario_hi",
+    "baseline",
+    "baseline_lo",
+    "baseline_hi",
+    "difference",
+    "difference_lo",
+    "difference_hi",
+    "moves",
+)
+
+
+def compare_rows(p: Paired) -> list[tuple[str, ...]]:
+    """The summary of a comparison as rows (`cuba62 compare --format csv-summary`): each outcome,
+    any fighting ("any_war") and each concession, with the scenario's and the baseline's share of
+    all histories and the paired difference, each with its 95% interval, as fractions (0.042 =
+    4.2%); `moves` is "true" when the difference is practical (`moves`)."""
+    scen, base, diff = outcome_shares(p.scenario), outcome_shares(p.baseline), paired_difference(p)
+    items: list[tuple[str, str, str, Share, Share, Share]] = [
+        ("outcome", o, LABELS[o], scen[o], base[o], diff[o]) for o in OUTCOMES
+    ]
+    war = (war_share(p.scenario), war_share(p.baseline), war_difference(p))
+    items.append(("any_war", "any_war", "Any fighting", *war))
+    ds, db, dc = deal_shares(p.scenario), deal_shares(p.baseline), paired_concession_difference(p)
+    items += [
+        ("concession", c, CONCESSION_LABELS.get(c, c), ds[c], db[c], dc[c]) for c in CONCESSIONS
+    ]
+    return [
+        (
+            kind,
+            name,
+            label,
+            *(f"{x:.6f}" for s in (a, b, d) for x in (s.share, s.lo, s.hi)),
+            "true" if moves(d) else "false",
+        )
+        for kind, name, label, a, b, d in items
+    ]
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+#: An outcome "moves" when its paired difference (the point estimate) is more than this, 0.5
+#: percentage points, *and* its 95% interval excludes 0. A what-if where no outcome moves makes
+#: "practically no change in outcomes". Both tests are needed: at 20,000 histories an interval is
+#: about ±0.3 points wide, so a real 0.1-point change is "beyond chance" yet teaches nothing, and at
+#: a few hundred histories a 1-point point estimate may be chance.
+PRACTICAL = 0.005
+#: Words kept capitalised inside a sentence (actors, places, acronyms).
+_PROPER = frozenset(
+    {
+        "Soviet",
+        "British",
+        "Berlin",
+        "West",
+        "Moscow",
+        "Washington",
+        "London",
+        "Cuba",
+        "Turkey",
+        "Jupiter",
+        "Jupiters",
+        "Thor",
+        "Thors",
+        "Kennedy",
+        "Khrushchev",
+        "Macmillan",
+        "NATO",
+    }
+)
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: 'Nuclear exchange' -> 'nuclear exchange', but
+    'US air strike' and 'Soviet climb-down' keep their capitals."""
+    first = label.split(" ", 1)[0].strip("()")
+    if not label or first in _PROPER or (len(first) > 1 and first.isupper()):
+        return label
+    return label[0].lower() + label[1:]
+
+
+def percent(x: float) -> str:
+    """A share as a percentage with enough digits to tell small numbers from zero."""
+    value = x * 100
+    if abs(value) < 1e-9:
+        return "0.0%"
+    if abs(value) < 0.1:
+        return f"{value:.2f}%"
+    return f"{value:.1f}%"
+
+
 def points(x: float) -> str:
-    """A difference of shares in percentage points, signed: '+4.1 points'."""
-    return f"{x * 100:+.1f} points"
+    """A difference of shares in percentage points, signed: '+4.1 points', '-0.03 points'."""
+    value = x * 100
+    if abs(value) < 1e-9:
+        return "0.0 points"
+    if abs(value) < 0.05:
+        return f"{value:+.2f} points"
+    return f"{value:+.1f} points"
 
 
-def what_changed(p: Paired, scenario: str = "the scenario", baseline: str = "the baseline") -> str:
-    """A plain-English paragraph on what moved most, honest about noise."""
+def beyond_chance(d: Share) -> bool:
+    """The 95% interval of a paired difference excludes 0."""
+    return d.lo > 0 or d.hi < 0
+
+
+def moves(d: Share) -> bool:
+    """A practical change: more than `PRACTICAL` and beyond chance."""
+    return abs(d.share) > PRACTICAL and beyond_chance(d)
+
+
+def practically_unchanged(p: Paired) -> bool:
+    """No outcome share moves (see `PRACTICAL`)."""
+    return not any(moves(d) for d in paired_difference(p).values())
+
+
+def measure_difference(p: Paired, measure: str) -> Share:
+    """The paired difference of one measure: "any_war", an outcome id or a concession id (share
+    of all histories whose deal contains it)."""
+    if measure == "any_war":
+        return war_difference(p)
+    if measure in OUTCOMES:
+        return paired_difference(p)[measure]
+    return paired_concession_difference(p)[measure]
+
+
+def direction_met(p: Paired, measure: str, direction: str) -> bool:
+    """Whether the scenario side of `p` shows what a scenario's `expect` entry claims:
+    "up"/"down" = interval wholly above/below 0; "none" = not `moves`; "most_common" = the
+    measure (an outcome id) is the scenario's most common outcome."""
+    if direction == "most_common":
+        counts = np.bincount(p.scenario.outcome, minlength=len(OUTCOMES))
+        return OUTCOMES[int(np.argmax(counts))] == measure
+    d = measure_difference(p, measure)
+    if direction == "up":
+        return d.lo > 0
+    if direction == "down":
+        return d.hi < 0
+    if direction == "none":
+        return not moves(d)
+    raise ValueError(f"unknown direction {direction!r}")
+
+
+def _interval_points(d: Share) -> str:
+    """'+4.1 points; 95% interval +3.8 to +4.4'."""
+    return f"{points(d.share)}; 95% interval {points(d.lo)[:-7]} to {points(d.hi)[:-7]}"
+
+
+def _outcome_change(name: str, before: Share, after: Share, d: Share) -> str:
+    """'US air strike rises from 4.2% to 6.0% (...)', or 'stays at about 4.2%' when the rounded
+    shares are equal or the change may be chance."""
+    label = in_sentence(LABELS[name])
+    a, b = percent(before.share), percent(after.share)
+    if not beyond_chance(d) or a == b:
+        return f"{label} stays at about {b} ({_interval_points(d)})"
+    verb = "rises" if d.share > 0 else "falls"
+    return f"{label} {verb} from {a} to {b} ({_interval_points(d)})"
+
+
+def deal_changes(p: Paired, limit: int = 4) -> list[str]:
+    """The concessions whose share of histories' deals moves (`moves`: more than 0.5 points and
+    beyond chance), largest first, as phrases for a sentence."""
+    diff = paired_concession_difference(p)
+    before, after = deal_shares(p.baseline), deal_shares(p.scenario)
+    ranked = sorted(diff.items(), key=lambda kv: abs(kv[1].share), reverse=True)
+    return [
+        f"{CONCESSION_PHRASES.get(c, c)} in {percent(after[c].share)} of histories instead of "
+        f"{percent(before[c].share)} ({_interval_points(d)})"
+        for c, d in ranked
+        if moves(d)
+    ][:limit]
+
+
+def what_changed(
+    p: Paired, scenario: str = "the scenario", baseline: str = "the baseline", lesson: str = ""
+) -> str:
+    """A plain-English paragraph on what moved most (outcomes, then the deal), honest about noise;
+    when no outcome moves (`practically_unchanged`), it says so and gives the scenario's
+    `lesson`."""
+    runs = p.scenario.runs
+    teaches = f" What this scenario teaches: {lesson}" if lesson else ""
+    if p.scenario is p.baseline:
+        return f"{scenario} is {baseline} itself, so nothing changes.{teaches}"
     diff = paired_difference(p)
     base = outcome_shares(p.baseline)
     scen = outcome_shares(p.scenario)
     ranked = sorted(diff.items(), key=lambda kv: abs(kv[1].share), reverse=True)
-    clear = [(k, d) for k, d in ranked if d.lo > 0 or d.hi < 0]
-    if not clear:
-        return (
-            f"Across {p.scenario.runs:,} paired histories, {scenario} changes no outcome share "
-            f"by more than chance would: every difference from {baseline} has an interval that "
-            "includes zero. "
-            f"{influence(p).share:.1%} of histories end differently."
+    moved = [(k, d) for k, d in ranked if moves(d)]
+    deal = deal_changes(p)
+    if not moved:
+        text = (
+            f"Compared with {baseline} on the same {runs:,} histories, {scenario} makes "
+            "practically no change in outcomes: no outcome share moves by more than 0.5 points "
+            "beyond chance"
         )
-    parts = []
-    for name, d in clear[:3]:
-        parts.append(
-            f"{LABELS[name].lower()} {'rises' if d.share > 0 else 'falls'} from "
-            f"{base[name].share:.1%} to {scen[name].share:.1%} ({points(d.share)}, 95% interval "
-            f"{points(d.lo)} to {points(d.hi)})"
-        )
-    text = f"Compared with {baseline} on the same {p.scenario.runs:,} histories, " + "; ".join(
-        parts
-    )
-    text += f". {influence(p).share:.1%} of histories end differently."
+        widest = max(max(abs(d.lo), abs(d.hi)) for d in diff.values())
+        if widest > PRACTICAL:
+            text += (
+                f" (at {runs:,} histories a change of up to {widest * 100:.1f} points cannot be "
+                "ruled out; more histories narrow this)"
+            )
+        if deal:
+            text += "; the deal changed: " + "; ".join(deal) + "."
+        else:
+            text += "; nor did the deal: no concession's share moves by more than 0.5 points."
+        return text + f" {percent(influence(p).share)} of histories end differently.{teaches}"
+    parts = [_outcome_change(name, base[name], scen[name], d) for name, d in moved[:3]]
+    text = f"Compared with {baseline} on the same {runs:,} histories, " + "; ".join(parts)
+    text += f". {percent(influence(p).share)} of histories end differently."
+    if deal:
+        text += " The deal changed: " + "; ".join(deal) + "."
     ms, mb = median_resolution(p.scenario), median_resolution(p.baseline)
     if ms and mb and ms != mb:
         text += (

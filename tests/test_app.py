@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from sim import ensemble, history
+from sim import ensemble, history, labels
 from sim.labels import LABELS, OUTCOMES
 from sim.limits import APP_DEFAULT_RUNS
 from sim.params import ACTOR_NAMES, SCHEMA, SPECS, make_params
@@ -56,7 +56,7 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
 
 def numbers_table(at: AppTest) -> pd.DataFrame:
     """The 'Numbers behind the charts' table: outcome, scenario share, baseline share, …"""
-    tables = [d.value for d in at.dataframe if "Baseline" in d.value.columns]
+    tables = [d.value for d in at.dataframe if "Outcome" in d.value.columns]
     assert len(tables) == 1
     return tables[0].set_index("Outcome")
 
@@ -91,6 +91,35 @@ def test_default_page_shows_headline_metrics() -> None:
     assert at.selectbox(key=session.K_SCENARIO).value == session.PREFERRED_DEFAULT
     assert at.number_input(key=session.K_RUNS).value == 500
     assert not at.error
+
+
+def page_text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_what_changed_gives_the_lesson_and_the_deal_when_no_outcome_moves() -> None:
+    at = run_ok(new_app())  # thor_immobilisation: practically no change in outcomes
+    lesson = load_scenario(session.PREFERRED_DEFAULT).lesson
+    text = page_text(at)
+    assert "practically no change in outcomes" in text
+    assert "the deal changed: British Thors immobilised in" in text
+    assert lesson in text.replace("\\$", "$")
+    deals = [d.value for d in at.dataframe if "Concession in the deal" in d.value.columns]
+    assert len(deals) == 1
+    assert list(deals[0]["Concession in the deal"]) == [
+        labels.CONCESSION_LABELS[c] for c in labels.CONCESSIONS
+    ]
+    thor = deals[0].set_index("Concession in the deal").loc["British Thors immobilised"]
+    assert thor["Difference"].startswith("+") and "to +" in thor["Difference, 95% interval"]
+
+
+def test_what_changed_shows_the_lesson_apart_when_outcomes_move() -> None:
+    at = run_ok(new_app({**QUICK, "scenario": "air_strike_first"}))
+    text = page_text(at)
+    assert "US air strike rises from" in text and "us air strike" not in text
+    assert "practically no change" not in text
+    assert "**What this scenario teaches.**" in text
+    assert "The Joint Chiefs pressed for a strike" in text
 
 
 def test_every_schema_parameter_has_a_labelled_widget_with_its_source() -> None:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from sim import cli, ensemble, summary
+from sim import cli, ensemble, labels, summary
+from sim.cli import reports
 from sim.outcomes import LABELS, OUTCOMES
 from sim.params import HAZARD_PRESETS, SCHEMA, format_value, make_params
 from sim.scenario import load_scenario, scenario_ids
@@ -112,10 +114,13 @@ def test_scenarios_lists_every_shipped_scenario(cuba62: Cli) -> None:
 def test_show_has_every_section_and_the_changed_parameters(cuba62: Cli, scenario_id: str) -> None:
     result = cuba62("show", scenario_id)
     assert result.code == 0, result.err
-    for heading in ("Question", "Historical basis", "Sources", "What to notice", "Things to try"):
+    headings = ("Question", "Historical basis", "Lesson", "Sources", "What to notice")
+    for heading in (*headings, "Things to try"):
         assert f"\n{heading}\n" in result.out
     sc = load_scenario(scenario_id)
     flat = " ".join(result.out.split())
+    assert "".join(sc.lesson.split()) in "".join(flat.split())  # wrapping may split at a hyphen
+    assert "What the model must show for this lesson" in result.out
     assert " ".join(resolve(sc.sources[0]).split()) in flat  # a source resolved to its reference
     changed = sc.params().differences(load_scenario("baseline").params())
     assert (scenario_id == "baseline") == (not changed)
@@ -316,8 +321,63 @@ def test_compare_table_shows_both_shares_the_difference_and_what_changed(cuba62:
     paired = ensemble.run_paired(
         load_scenario("thor_immobilisation").params(), load_scenario("baseline").params(), int(N)
     )
-    paragraph = summary.what_changed(paired, "thor_immobilisation", "baseline")
-    assert " ".join(paragraph.split()) in " ".join(result.out.split())
+    lesson = load_scenario("thor_immobilisation").lesson
+    paragraph = summary.what_changed(paired, "thor_immobilisation", "baseline", lesson)
+    flat = " ".join(result.out.split())
+    assert " ".join(paragraph.split()) in flat
+    assert "practically no change in outcomes" in flat and lesson in flat
+    # Concessions beside the outcomes: every concession, with the paired difference.
+    assert "concession in the deal" in result.out and "Any fighting" in result.out
+    conc = summary.paired_concession_difference(paired)
+    for name, d in conc.items():
+        row = next(
+            line for line in result.out.splitlines() if labels.CONCESSION_LABELS[name] in line
+        )
+        assert reports.signed(d.share) in row and reports.signed(d.lo) in row
+
+
+def test_compare_table_says_what_moved_with_capitals(cuba62: Cli) -> None:
+    result = cuba62("compare", "air_strike_first", "--runs", N)
+    flat = " ".join(result.out.split())
+    assert "US air strike rises from" in flat and "us air strike" not in flat
+    assert "practically no change" not in flat
+    assert re.search(r"from (\d+\.\d+%) to \1", flat) is None
+
+
+def test_compare_json_reports_concession_differences_and_the_lesson(cuba62: Cli) -> None:
+    doc = json.loads(cuba62("compare", "public_jupiter_trade", "--runs", N, "-f", "json").out)
+    assert list(doc["concession_difference"]) == list(labels.CONCESSIONS)
+    for name, d in doc["concession_difference"].items():
+        expected = doc["deal_shares"][name]["share"] - doc["baseline_deal_shares"][name]["share"]
+        assert d["share"] == pytest.approx(expected, abs=2e-6)
+        assert d["ci95"][0] <= d["share"] <= d["ci95"][1]
+    assert doc["concession_difference"]["public_jupiters"]["ci95"][0] > 0
+    assert doc["lesson"] == load_scenario("public_jupiter_trade").lesson
+    assert doc["practically_unchanged"] is True
+    assert doc["lesson"] in doc["what_changed"]
+    assert set(doc["any_war_difference"]) == {"share", "ci95"}
+
+
+def test_compare_csv_summary_has_outcomes_any_war_and_concessions(cuba62: Cli) -> None:
+    result = cuba62("compare", "thor_immobilisation", "--runs", N, "-f", "csv-summary")
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert [r["id"] for r in rows] == [*OUTCOMES, "any_war", *labels.CONCESSIONS]
+    doc = json.loads(cuba62("compare", "thor_immobilisation", "--runs", N, "-f", "json").out)
+    for row in rows:
+        if row["kind"] == "concession":
+            d = doc["concession_difference"][row["id"]]
+        elif row["kind"] == "outcome":
+            d = doc["difference"][row["id"]]
+        else:
+            d = doc["any_war_difference"]
+        assert float(row["difference"]) == pytest.approx(d["share"], abs=1e-6)
+        assert [float(row["difference_lo"]), float(row["difference_hi"])] == pytest.approx(
+            d["ci95"], abs=1e-6
+        )
+    thor = next(r for r in rows if r["id"] == "thor_immobilisation")
+    assert thor["moves"] == "true"
+    assert all(r["moves"] == "false" for r in rows if r["kind"] != "concession")
 
 
 def test_compare_csv_pairs_each_history_with_its_baseline(cuba62: Cli) -> None:
@@ -439,6 +499,10 @@ BAD_FILES: dict[str, bytes] = {
     "out_of_range.toml": (
         BASELINE_TEXT.replace('id = "baseline"', 'id = "mine"') + "\nuk.consultation = 1.5\n"
     ).encode(),
+    "long_lesson.toml": BASELINE_TEXT.replace('lesson = """', 'lesson = """' + "x" * 600).encode(),
+    "lesson_type.toml": re.sub(
+        r'lesson = """.*?"""', "lesson = 42", BASELINE_TEXT, flags=re.DOTALL
+    ).encode(),
     "latin1.toml": 'id = "caf\xe9"\n'.encode("latin-1"),
     "empty.toml": b"",
 }
@@ -450,6 +514,8 @@ BAD_INPUTS: list[tuple[list[str], list[str]]] = [
     (["run", "--scenario-file", "FILES/unknown_param.toml"], ["uk.consultaton", "did you mean"]),
     (["run", "--scenario-file", "FILES/wrong_type.toml"], ["uk.consultation", "0 to 1"]),
     (["run", "--scenario-file", "FILES/out_of_range.toml"], ["uk.consultation", "0 to 1"]),
+    (["run", "--scenario-file", "FILES/long_lesson.toml"], ["lesson", "at most 600 characters"]),
+    (["run", "--scenario-file", "FILES/lesson_type.toml"], ["lesson = 42", "600 characters"]),
     (["run", "--scenario-file", "FILES/latin1.toml"], ["UTF-8"]),
     (["run", "--scenario-file", "FILES/empty.toml"], ["empty"]),
     (["run", "--scenario-file", "FILES/missing.toml"], ["missing.toml"]),

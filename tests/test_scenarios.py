@@ -10,6 +10,7 @@ import pytest
 
 from sim import calendar, scenario, sources
 from sim.ensemble import run
+from sim.lessons import LESSON_MAX_CHARS, Expectation
 from sim.params import HAZARD_PRESETS, SCHEMA, defaults
 from sim.scenario import ScenarioError, load_file, load_scenario, parse_scenario, to_toml
 
@@ -91,7 +92,16 @@ def test_to_toml_round_trip(scenario_id: str) -> None:
     assert again.historical_basis == s.historical_basis
     assert again.sources == s.sources
     assert (again.what_to_notice, again.things_to_try) == (s.what_to_notice, s.things_to_try)
+    assert (again.lesson, again.expect) == (s.lesson, s.expect)
     assert to_toml(again) == text
+
+
+@pytest.mark.parametrize("scenario_id", SHIPPED)
+def test_every_shipped_scenario_states_a_lesson_and_its_check(scenario_id: str) -> None:
+    s = load_scenario(scenario_id)
+    assert 0 < len(s.lesson) <= LESSON_MAX_CHARS
+    assert "[" in s.lesson, "a lesson cites its sources in brackets, as historical_basis does"
+    assert s.expect, "every shipped lesson states at least one checkable expectation"
 
 
 def test_to_toml_writes_quoted_dotted_keys_and_local_times() -> None:
@@ -245,6 +255,76 @@ def test_unknown_parameter() -> None:
 def test_wrong_type(replace: str, by: str, key: str) -> None:
     message = error_of(VALID.replace(replace, by))
     assert f"{key} = " in message and "is not allowed" in message
+
+
+def with_lesson(lines: str) -> str:
+    return VALID.replace("[parameters]", lines + "\n\n[parameters]")
+
+
+def test_lesson_and_expect_are_optional_and_read() -> None:
+    assert (parse_scenario(VALID, "x.toml").lesson, parse_scenario(VALID, "x.toml").expect) == (
+        "",
+        (),
+    )
+    s = parse_scenario(
+        with_lesson(
+            'lesson = "Advice counts only when asked [R95]."\n'
+            'expect = [{ measure = "any_war", direction = "down" }]'
+        ),
+        "x.toml",
+    )
+    assert s.lesson == "Advice counts only when asked [R95]."
+    assert s.expect == (Expectation("any_war", "down"),)
+
+
+def test_lesson_of_the_wrong_type() -> None:
+    message = error_of(with_lesson("lesson = 3"))
+    assert message == (
+        "test.toml: lesson = 3 is not allowed: use a string in quotes of at most 600 characters, "
+        'e.g. lesson = "..."'
+    )
+
+
+def test_lesson_over_the_limit() -> None:
+    message = error_of(with_lesson(f'lesson = "{"x" * (LESSON_MAX_CHARS + 1)}"'))
+    assert message.startswith("test.toml: lesson = 'xxx")
+    assert message.endswith(
+        "is not allowed: it has 601 characters; use a string in quotes of at most 600 characters"
+    )
+    assert parse_scenario(with_lesson(f'lesson = "{"x" * LESSON_MAX_CHARS}"'), "x.toml").lesson
+
+
+def test_lesson_citations_and_mentions_are_checked() -> None:
+    assert "lesson cites" in error_of(with_lesson('lesson = "As [NoSuchKey] says."'))
+    assert "lesson mentions an unknown parameter" in error_of(
+        with_lesson('lesson = "Raise uk.consultaton."')
+    )
+
+
+@pytest.mark.parametrize(
+    ("expect", "words"),
+    [
+        ('expect = { measure = "any_war", direction = "up" }', "expect = {'measure'"),
+        ('expect = [{ measure = "any_war" }]', "give exactly a measure and a direction"),
+        ('expect = [{ measure = "war", direction = "up" }]', "expect measure = 'war'"),
+        ('expect = [{ measure = "any_war", direction = "higher" }]', "expect direction = 'higher'"),
+        ('expect = [{ measure = "pledge", direction = "most_common" }]', "use an outcome id"),
+    ],
+)
+def test_bad_expectations(expect: str, words: str) -> None:
+    message = error_of(with_lesson(expect))
+    assert words in message and "is not allowed" in message
+
+
+def test_to_toml_writes_lesson_and_expect_for_uploads() -> None:
+    import dataclasses
+
+    base = load_scenario("thor_immobilisation")
+    mine = dataclasses.replace(base, lesson='Says "no" [S:48].\nTwo lines.', path=None)
+    again = parse_scenario(to_toml(mine), "upload.toml")
+    assert again.lesson == mine.lesson and again.expect == base.expect
+    bare = dataclasses.replace(base, lesson="", expect=())
+    assert "lesson" not in to_toml(bare) and "expect" not in to_toml(bare)
 
 
 def test_wrong_parameter_type() -> None:

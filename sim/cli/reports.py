@@ -10,40 +10,26 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rich.console import RenderableType
 
-from sim import calendar, ensemble, summary
+from sim import calendar, ensemble, labels, summary
 from sim.cli.options import DEFAULT_RUNS
 from sim.cli.render import columns, csv_text, scenario_ref, sets_ref, table, wrap
+from sim.labels import CONCESSION_PHRASES, CONCESSIONS
 from sim.outcomes import LABELS, OUTCOMES, WAR_OUTCOMES
 from sim.params import ParamSpec, format_value
 from sim.scenario import Scenario
-from sim.world import CONCESSIONS
 
 if TYPE_CHECKING:
     from sim.analysis.discover import Discovery
     from sim.analysis.sensitivity import Sensitivity
 
-#: Plain-English names of the concessions a deal can contain (ids from sim.world.CONCESSIONS).
-CONCESSION_LABELS: dict[str, str] = {
-    "pledge": "US no-invasion pledge",
-    "secret_jupiters": "secret assurance on the Jupiters in Turkey",
-    "public_jupiters": "public removal of the Jupiters",
-    "thor_immobilisation": "British Thors immobilised",
-    "un_inspection": "UN inspection",
-    "berlin_terms": "terms over West Berlin",
-}
+#: Plain-English names of the concessions a deal can contain (ids from sim.labels.CONCESSIONS).
+CONCESSION_LABELS: dict[str, str] = CONCESSION_PHRASES
 
 
 # --- numbers ------------------------------------------------------------------------------------
 
 
-def pct(x: float) -> str:
-    """A share as a percentage with enough digits to tell small numbers from zero."""
-    value = x * 100
-    if abs(value) < 1e-9:
-        return "0.0%"
-    if abs(value) < 0.1:
-        return f"{value:.2f}%"
-    return f"{value:.1f}%"
+pct = summary.percent
 
 
 def interval(s: summary.Share) -> str:
@@ -133,6 +119,10 @@ def _history_pick(r: ensemble.Results) -> str:
     return "--index 0"
 
 
+def _difference_row(label: str, a: summary.Share, b: summary.Share, d: summary.Share) -> list[str]:
+    return [label, pct(a.share), pct(b.share), signed(d.share), f"{signed(d.lo)} to {signed(d.hi)}"]
+
+
 def compare_table(
     sc: Scenario, base: Scenario, p: ensemble.Paired, width: int
 ) -> list[RenderableType]:
@@ -152,24 +142,41 @@ def compare_table(
     ]
     outcomes = table("outcome", "scenario", "baseline", "difference", "95% interval")
     for name in OUTCOMES:
-        d = diff[name]
-        outcomes.add_row(
-            LABELS[name],
-            pct(s_shares[name].share),
-            pct(b_shares[name].share),
-            signed(d.share),
-            f"{signed(d.lo)} to {signed(d.hi)}",
+        outcomes.add_row(*_difference_row(LABELS[name], s_shares[name], b_shares[name], diff[name]))
+    outcomes.add_row(
+        *_difference_row(
+            "Any fighting",
+            summary.war_share(p.scenario),
+            summary.war_share(p.baseline),
+            summary.war_difference(p),
         )
-    for col in (1, 2, 3):
-        outcomes.columns[col].justify = "right"
-    outcomes.columns[0].no_wrap = outcomes.columns[4].no_wrap = True
+    )
+    deals = table("concession in the deal", "scenario", "baseline", "difference", "95% interval")
+    s_deals, b_deals = summary.deal_shares(p.scenario), summary.deal_shares(p.baseline)
+    conc = summary.paired_concession_difference(p)
+    for name in CONCESSIONS:
+        label = labels.CONCESSION_LABELS.get(name, name)
+        deals.add_row(*_difference_row(label, s_deals[name], b_deals[name], conc[name]))
+    for t in (outcomes, deals):
+        for col in (1, 2, 3):
+            t.columns[col].justify = "right"
+        t.columns[4].no_wrap = True
+    outcomes.columns[0].no_wrap = True
     infl = summary.influence(p)
     parts += [
         outcomes,
         f"Histories that end differently: {pct(infl.share)} ({interval(infl)})",
         "",
+        wrap(
+            "What the deals contained: the share of all histories that end in a negotiated "
+            "withdrawal whose deal contains each concession (so a deal that appears or "
+            "disappears counts too).",
+            width,
+        ),
+        deals,
+        "",
         "What changed",
-        wrap(summary.what_changed(p, sc.id, base.id), width, "  "),
+        wrap(summary.what_changed(p, sc.id, base.id, sc.lesson), width, "  "),
     ]
     return parts
 

@@ -4,6 +4,7 @@ baseline, or tell one of its histories."""
 from __future__ import annotations
 
 import textwrap
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -23,7 +24,16 @@ from sim.cli.options import (
     SetOpt,
 )
 from sim.cli.progress import progress
-from sim.cli.render import emit, json_text, render, scenario_ref, sets_ref, width_for, wrap
+from sim.cli.render import (
+    csv_text,
+    emit,
+    json_text,
+    render,
+    scenario_ref,
+    sets_ref,
+    width_for,
+    wrap,
+)
 from sim.cli.reports import compare_csv, compare_table, run_csv, run_table
 from sim.outcomes import OUTCOMES
 from sim.params import unknown_name_message
@@ -48,12 +58,28 @@ Examples:
   cuba62 compare oil_tankers --runs 20000 --seed 7
   cuba62 compare baseline --set uk.consultation=0.9     # what if London had a real say?
   cuba62 compare oil_tankers --format json --out oil_vs_baseline.json
+  cuba62 compare oil_tankers --format csv-summary       # one row per outcome and concession
 
 \b
 Both sides play the same numbered histories with the same random numbers, so a difference
 is the changed decision, not luck. --set changes the scenario side; --baseline-set changes
 the baseline side (use both to compare under, say, another incident hazard).
+
+\b
+Concessions are compared as the share of all histories whose deal contains each one. When no
+outcome share moves by more than 0.5 points beyond chance, "What changed" says so and gives the
+scenario's lesson. csv-summary columns: kind (outcome, any_war, concession), id, label, scenario,
+baseline and difference (fractions), each with _lo and _hi (95% interval), moves (true when the
+difference is over 0.5 points and beyond chance).
 """
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    csv_summary = "csv-summary"
+
 
 HISTORY_EPILOG = (
     """\b
@@ -118,11 +144,20 @@ def compare_command(
             show_default=False,
         ),
     ] = None,
-    fmt: FormatOpt = Format.table,
+    fmt: Annotated[
+        CompareFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (for people), json (one document), csv (one row per history) or "
+            "csv-summary (one row per outcome and concession, with differences).",
+        ),
+    ] = CompareFormat.table,
     out: OutOpt = None,
     scenario_file: ScenarioFileOpt = None,
 ) -> None:
-    """Play a scenario and a baseline on the same histories and show what the change did."""
+    """Play a scenario and a baseline on the same histories and show what the change did: to
+    the outcomes and to what the deals contain."""
     sc = resolve_scenario(scenario_id, scenario_file)
     base = resolve_scenario(baseline, None, what="--baseline")
     check_runs(runs)
@@ -133,10 +168,12 @@ def compare_command(
     total = runs if params == base_params else 2 * runs
     with progress(total, f"Playing {runs:,} histories on each side") as advance:
         paired = ensemble.run_paired(params, base_params, runs, seed, progress=advance)
-    if fmt == Format.json:
-        text = json_text(summary.compare_json(paired, sc.id, base.id))
-    elif fmt == Format.csv:
+    if fmt == CompareFormat.json:
+        text = json_text(summary.compare_json(paired, sc.id, base.id, sc.lesson))
+    elif fmt == CompareFormat.csv:
         text = compare_csv(paired)
+    elif fmt == CompareFormat.csv_summary:
+        text = csv_text(summary.COMPARE_ROWS_HEADER, summary.compare_rows(paired))
     else:
         text = render(compare_table(sc, base, paired, width_for(out)))
     emit(text, out)

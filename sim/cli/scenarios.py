@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import RenderableType
 
-from sim import sources
+from sim import lessons, sources, summary
 from sim.cli.errors import BadInput, error, one_line
 from sim.cli.inputs import all_scenarios, baseline_params, load_file, resolve_scenario
 from sim.cli.options import ScenarioArg, ScenarioFileOpt
@@ -25,6 +25,8 @@ from sim.cli.render import (
     width_for,
     wrap,
 )
+from sim.labels import CONCESSION_PHRASES, OUTCOME_LABELS
+from sim.lessons import Expectation
 from sim.params import SPECS
 from sim.scenario import Scenario
 
@@ -75,8 +77,16 @@ def show_command(
     for heading, value in (
         ("Question", sc.question),
         ("Historical basis", sc.historical_basis),
+        ("Lesson", sc.lesson),
     ):
-        parts += [heading, paragraphs(value, width), ""]
+        if value:
+            parts += [heading, paragraphs(value, width), ""]
+    if sc.expect:
+        parts += [
+            "What the model must show for this lesson (checked by tests/test_lessons.py)",
+            *items([expectation_text(e) for e in sc.expect], width),
+            "",
+        ]
     parts += ["Sources"]
     citations = _citations(sc)
     if citations:
@@ -143,10 +153,28 @@ def register_validate(app: typer.Typer) -> None:
     )
 
 
+def expectation_text(e: Expectation) -> str:
+    """One `expect` entry in words: 'British Thors immobilised in the deal: more often than in
+    the baseline (beyond chance)'."""
+    if e.measure == lessons.ANY_WAR:
+        name = "any fighting"
+    elif e.measure in OUTCOME_LABELS:
+        name = summary.in_sentence(OUTCOME_LABELS[e.measure])
+    else:
+        name = f"{CONCESSION_PHRASES.get(e.measure, e.measure)} in the deal"
+    return {
+        "up": f"{name}: more often than in the baseline (beyond chance)",
+        "down": f"{name}: less often than in the baseline (beyond chance)",
+        "none": f"{name}: practically as often as in the baseline (within 0.5 points or chance)",
+        "most_common": f"{name}: the most common outcome",
+    }[e.direction]
+
+
 def _citations(sc: Scenario) -> list[str]:
-    """The scenario's sources, then any other citation in its historical basis, each once."""
+    """The scenario's sources, then any other citation in its historical basis and lesson, each
+    once."""
     found = list(sc.sources)
-    for bracket in CITATION.findall(sc.historical_basis):
+    for bracket in CITATION.findall(f"{sc.historical_basis}\n{sc.lesson}"):
         found += sources.citations_in(bracket, strict=True)
     return list(dict.fromkeys(c.strip() for c in found))
 

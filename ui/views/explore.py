@@ -10,7 +10,7 @@ import streamlit as st
 
 from sim import sources, summary
 from sim.ensemble import Paired
-from sim.labels import DESCRIPTIONS, LABELS, OUTCOMES, WAR_OUTCOMES
+from sim.labels import CONCESSION_LABELS, CONCESSIONS, DESCRIPTIONS, LABELS, OUTCOMES, WAR_OUTCOMES
 from sim.params import SPECS
 from sim.scenario import MAX_BYTES, ScenarioError
 from ui.components import cache, charts, controls, export, link, session
@@ -140,8 +140,54 @@ def headline(p: Paired) -> None:
 
 
 def what_changed(p: Paired, settings: session.Settings) -> None:
+    """The paragraph (with the scenario's lesson when no outcome moves), the lesson otherwise,
+    and the paired change in what the deals contain."""
     st.subheader("What changed", anchor=False)
-    st.write(summary.what_changed(p, f"'{settings.scenario.title}'", "the baseline"))
+    lesson = settings.scenario.lesson
+    unchanged = summary.practically_unchanged(p) and p.scenario is not p.baseline
+    text = summary.what_changed(
+        p, f"'{settings.scenario.title}'", "the baseline", lesson if unchanged else ""
+    )
+    st.write(text.replace("$", r"\$"))
+    if lesson and not unchanged:
+        st.markdown(f"**What this scenario teaches.** {with_labels(lesson)}")
+    if (
+        lesson
+        and settings.params is not None
+        and settings.params.differences(settings.scenario.params())
+    ):
+        st.caption(
+            "The lesson is the scenario's as written; your changed settings may not show it."
+        )
+    deal_table(p)
+
+
+def deal_table(p: Paired) -> None:
+    """Each concession: share of all histories whose deal contains it, here and in the baseline,
+    and the paired difference with its 95% interval."""
+    scen, base = summary.deal_shares(p.scenario), summary.deal_shares(p.baseline)
+    diff = summary.paired_concession_difference(p)
+    names = list(CONCESSIONS)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Concession in the deal": [CONCESSION_LABELS.get(c, c) for c in names],
+                "This scenario": [summary.percent(scen[c].share) for c in names],
+                "Baseline": [summary.percent(base[c].share) for c in names],
+                "Difference": [summary.points(diff[c].share) for c in names],
+                "Difference, 95% interval": [
+                    f"{summary.points(diff[c].lo)} to {summary.points(diff[c].hi)}" for c in names
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        "Share of all histories that end in a deal containing each concession, so a deal that "
+        "appears or disappears counts too; same histories on both sides. A difference whose "
+        "interval includes 0 may be chance."
+    )
 
 
 def chart(figure: charts.Figure, description: str) -> None:

@@ -1,0 +1,135 @@
+"""A scenario's lesson and the checkable claims behind it (the `lesson` and `expect` keys).
+
+A what-if that changes no outcome may still teach something — Washington "saw no advantage" in
+the Thor offer [S:48] — so each shipped scenario says in words what it teaches (`lesson`, at most
+`LESSON_MAX_CHARS` characters, with [KEY] citations as in `historical_basis`), and states what the
+model must show for that lesson to hold (`expect`). tests/test_lessons.py plays every shipped
+scenario against the baseline on the same histories and checks every `expect` entry, so a change
+to the engine that contradicts a lesson fails a test instead of passing silently.
+
+    lesson = "... [S:48] ..."
+    expect = [
+        { measure = "thor_immobilisation", direction = "up" },
+        { measure = "any_war", direction = "none" },
+    ]
+
+`measure`: "any_war" (any fighting: air strike, invasion, Berlin clash or nuclear use), an outcome
+id, or a concession id (the share of all histories whose deal contains it). `direction`, for the
+paired difference scenario minus baseline (`sim.summary.direction_met` decides):
+
+- "up" / "down": its 95% interval lies wholly above / below 0;
+- "none": no practical change: the point estimate is within ±0.5 points or the interval
+  includes 0 (`sim.summary.PRACTICAL`);
+- "most_common": the measure, an outcome id, is the scenario's most common outcome (the only
+  check that makes sense for the baseline itself).
+
+This module only validates; it imports no engine code so that reading a scenario stays cheap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import tomli_w
+
+from sim.outcomes import OUTCOMES
+from sim.world import CONCESSIONS
+
+#: Longest `lesson` accepted: a few sentences a teacher reads beside the results.
+LESSON_MAX_CHARS = 600
+#: The measure for any fighting, besides outcome and concession ids.
+ANY_WAR = "any_war"
+#: Allowed `expect` directions (see the module docstring).
+DIRECTIONS: tuple[str, ...] = ("up", "down", "none", "most_common")
+_EXAMPLE = 'e.g. expect = [{ measure = "any_war", direction = "up" }]'
+
+
+class LessonError(ValueError):
+    """A bad `lesson` or `expect` value: one line naming the key, the value and what is allowed
+    (`sim.scenario` adds the file name)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Expectation:
+    """One checkable claim of a scenario's lesson: `measure` moves in `direction` against the
+    baseline (or, for "most_common", is the scenario's most common outcome)."""
+
+    measure: str
+    direction: str
+
+
+def measures() -> tuple[str, ...]:
+    """What an expectation may measure: any_war, every outcome id, every concession id (read
+    from the engine, so a renamed concession is picked up here)."""
+    return (ANY_WAR, *OUTCOMES, *CONCESSIONS)
+
+
+def parse_lesson(value: object) -> str:
+    """The `lesson` text, stripped; "" when absent."""
+    limit = f"a string in quotes of at most {LESSON_MAX_CHARS} characters"
+    if not isinstance(value, str):
+        raise LessonError(
+            f'lesson = {_show(value)} is not allowed: use {limit}, e.g. lesson = "..."'
+        )
+    text = value.strip()
+    if len(text) > LESSON_MAX_CHARS:
+        raise LessonError(
+            f"lesson = {_show(text)} is not allowed: it has {len(text):,} characters; use {limit}"
+        )
+    return text
+
+
+def parse_expectations(value: object) -> tuple[Expectation, ...]:
+    """The `expect` list, each entry checked against `measures()` and `DIRECTIONS`."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise LessonError(
+            f"expect = {_show(value)} is not allowed: use a list of tables with a measure and a "
+            f"direction, {_EXAMPLE}"
+        )
+    found: list[Expectation] = []
+    for item in value:
+        if set(item) != {"measure", "direction"}:
+            raise LessonError(
+                f"expect entry {_show(item)} is not allowed: give exactly a measure and a "
+                f"direction, {_EXAMPLE}"
+            )
+        measure, direction = item["measure"], item["direction"]
+        if not isinstance(measure, str) or measure not in measures():
+            raise LessonError(
+                f"expect measure = {_show(measure)} is not allowed: use one of "
+                f"{', '.join(measures())}"
+            )
+        if not isinstance(direction, str) or direction not in DIRECTIONS:
+            raise LessonError(
+                f"expect direction = {_show(direction)} is not allowed: use one of "
+                f"{', '.join(DIRECTIONS)}"
+            )
+        if direction == "most_common" and measure not in OUTCOMES:
+            raise LessonError(
+                f'expect measure = {_show(measure)} is not allowed with direction "most_common": '
+                f"use an outcome id ({', '.join(OUTCOMES)})"
+            )
+        found.append(Expectation(measure, direction))
+    return tuple(found)
+
+
+def expect_toml(expect: Sequence[Expectation]) -> list[str]:
+    """The `expect` key as TOML lines: one inline table per line, as the shipped files write it
+    (nothing when empty)."""
+    if not expect:
+        return []
+
+    def quoted(text: str) -> str:
+        return tomli_w.dumps({"x": text}).removeprefix("x = ").rstrip("\n")
+
+    entries = [
+        f"    {{ measure = {quoted(e.measure)}, direction = {quoted(e.direction)} }},"
+        for e in expect
+    ]
+    return ["expect = [", *entries, "]"]
+
+
+def _show(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
