@@ -33,14 +33,15 @@ SECRET, PUBLIC, QUARANTINE, CLASH, STRIKE, INVASION, NUCLEAR = range(7)
 #: The Berlin track: normal, harassment, access cut, armed clash (terminal).
 BERLIN_TRACK: tuple[str, ...] = ("normal", "harassment", "access cut", "armed clash")
 
-#: Concessions that can be part of a deal, as bits of one uint8 per history.
+#: What a deal can contain, as bits of one uint8 per history: concessions to Moscow (the pledge,
+#: the Jupiters, the British Thors) and one to the West, Ormsby-Gore's West Berlin plan (S:83–86).
+#: No UN on-site inspection was ever agreed (Castro refused [HC-12Nov]), so there is no such term.
 CONCESSIONS: tuple[str, ...] = (
     "pledge",
     "secret_jupiters",
     "public_jupiters",
     "thor_immobilisation",
-    "un_inspection",
-    "berlin_terms",
+    "west_berlin_guarantee",
 )
 CONCESSION_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONCESSIONS)}
 

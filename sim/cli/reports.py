@@ -28,8 +28,7 @@ CONCESSION_LABELS: dict[str, str] = {
     "secret_jupiters": "secret assurance on the Jupiters in Turkey",
     "public_jupiters": "public removal of the Jupiters",
     "thor_immobilisation": "British Thors immobilised",
-    "un_inspection": "UN inspection",
-    "berlin_terms": "terms over West Berlin",
+    "west_berlin_guarantee": "a UN-guaranteed status for West Berlin (Ormsby-Gore's plan)",
 }
 
 

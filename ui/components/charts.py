@@ -46,8 +46,7 @@ CONCESSION_LABELS = {
     "secret_jupiters": "Secret Jupiter assurance",
     "public_jupiters": "Jupiters removed in public",
     "thor_immobilisation": "British Thors immobilised",
-    "un_inspection": "UN inspection",
-    "berlin_terms": "Berlin terms",
+    "west_berlin_guarantee": "West Berlin under UN guarantee (Soviet concession)",
 }
 
 Spec = dict[str, Any]
