@@ -29,7 +29,7 @@ from sim import incidents as inc
 from sim import world as w
 from sim.agents.uk import ADVICE_MEMORY, ADVICE_TARGET, UnitedKingdom
 from sim.agents.uk import Preferences as UKPreferences
-from sim.agents.us import PUBLIC_TRADE_COHESION_COST, UnitedStates
+from sim.agents.us import PUBLIC_TRADE_COHESION_COST, UnitedStates, heard
 from sim.agents.us import Preferences as USPreferences
 from sim.agents.ussr import Preferences as USSRPreferences
 from sim.agents.ussr import SovietUnion
@@ -132,7 +132,19 @@ class NaiveUS(NaiveAgent):
         p, pr = self.model.params, self.prefs
         c, allies = p.f("uk.consultation"), p.f("us.weight_on_allies")
         u = pr.consent_base + pr.consent_consultation * c + pr.consent_allies * allies * c
+        if purpose == "us_consents_thor":  # the FO's UN route (Dean, S:46)
+            u += pr.consent_un_route * c * p.f("uk.foreign_office_weight")
         return self.model.draw(purpose) < logistic(u)
+
+    def widens_to_tankers(self) -> bool:
+        """Unless the FO is heard (sim.agents.us.widens_to_tankers, S:56–58)."""
+        p = self.model.params
+        refrain = (
+            heard(p.f("uk.consultation"))
+            * p.f("uk.foreign_office_weight")
+            * self.prefs.heed_fo_on_tankers
+        )
+        return self.model.draw("us_widens_tankers") >= refrain
 
     def components(self) -> tuple[dict[str, Utilities], list[str]]:
         m, p, pr, t = self.model, self.model.params, self.prefs, self.model.t
@@ -161,9 +173,10 @@ class NaiveUS(NaiveAgent):
         days_quarantine = max(0, t - w.QUARANTINE_STEP) / 4.0
         mo = m.missiles_operational
         danger = m.danger()
-        weight = p.f("uk.consultation") * pr.british_advice  # restraint argues for offers,
-        restraint = weight * max(-m.uk_advice, 0.0)  # firmness only against a public trade
+        weight = heard(p.f("uk.consultation")) * pr.british_advice  # restraint: for offers,
+        restraint = weight * max(-m.uk_advice, 0.0)  # firmness against a trade
         firmness = weight * max(m.uk_advice, 0.0)
+        no_trade = firmness * (m.knows("ussr_berlin") or m.berlin >= 1)
         now = calendar.step_time(t)
         days_to_election = max(0.0, (w.ELECTION - now).total_seconds() / 86400.0)
         domestic = p.f("us.domestic_pressure") * (
@@ -200,10 +213,11 @@ class NaiveUS(NaiveAgent):
             },
             "british_advice": {
                 "offer_pledge": restraint,
-                "offer_secret_jupiters": restraint,
-                "offer_public_jupiters": restraint - firmness,
+                "offer_secret_jupiters": restraint - no_trade,
+                "offer_public_jupiters": restraint - firmness - no_trade,
                 "air_strike": -restraint,
                 "invade": -restraint,
+                "back_down": -firmness,
             },
             "domestic_politics": {
                 "air_strike": pr.domestic_strike * domestic,
@@ -558,8 +572,9 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         if t == w.QUARANTINE_STEP and self.course_quarantine:
             self.escalation = max(self.escalation, w.QUARANTINE)
         if p.b("us.widen_to_tankers") and t == p.step("us.tankers_time") and self.course_quarantine:
-            self.tankers = True
-            self.cohesion -= 0.1
+            if self.us.widens_to_tankers():
+                self.tankers = True
+                self.cohesion -= 0.1
         thor = p.s("uk.thor_offer")
         if thor != "none" and t == p.step("uk.thor_offer_time"):
             self.british_initiative(

@@ -332,10 +332,18 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
                 "U Thant appeals for a 2–3 week standstill (UN-SG1353)",
             )
         if p.b("us.widen_to_tankers") and t == self.scheduled("us.tankers_time"):
-            rows = active & wd.course_quarantine
+            planned = active & wd.course_quarantine
+            rows = planned & self.us.widens_to_tankers()  # unless the FO is heard [S:56–58]
             wd.tankers |= rows
             wd.cohesion[rows] -= 0.1  # the FO and allies objected [S:56–58]
             self._event_if(rows, "us", "scheduled", "Quarantine widened to oil tankers")
+            self._event_if(
+                planned & ~rows,
+                "us",
+                "scheduled",
+                "Washington holds back from stopping oil tankers: consulted, it heeds the Foreign "
+                "Office (oil is not an offensive weapon, S:56–58)",
+            )
         self._british_initiative(
             "thor",
             p.s("uk.thor_offer") != "none",
@@ -343,6 +351,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             p.b("uk.thor_offer_us_consent"),
             column=COLUMN["us_consents_thor"],
             cohesion_cost=0.1 if p.s("uk.thor_offer") == "public" else 0.03,
+            via_un=True,
         )
         self._british_initiative(
             "berlin",
@@ -361,13 +370,14 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         needs_consent: bool,
         column: int,
         cohesion_cost: float,
+        via_un: bool = False,
     ) -> None:
         """Thor offer or Berlin proposal: tabled, unless it waits for a US that refuses."""
         if not made or self.step_index != self.scheduled(when):
             return
         wd = self.world
         rows = wd.active & wd.course_quarantine & (wd.escalation < w.STRIKE)
-        consent = self.us.consents(column) if needs_consent else np.ones(wd.n, dtype=bool)
+        consent = self.us.consents(column, via_un) if needs_consent else np.ones(wd.n, dtype=bool)
         tabled = rows & consent
         field_name = "uk_thor" if what == "thor" else "uk_berlin"
         getattr(wd, field_name)[tabled] = self.step_index
