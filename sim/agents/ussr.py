@@ -225,7 +225,7 @@ class SovietUnion(CrisisAgent):
         deal, not a shortfall against Moscow's own demands (so it is not counted twice)."""
         model, world = self.model, self.model.world
         known = world.known(world.uk_berlin, model.step_index, model.delay_steps)
-        cost: Array = self.berlin_cost * known
+        cost: Array = np.where(known, self.berlin_cost, 0.0)
         return cost
 
     def terms(self) -> npt.NDArray[np.uint8]:
