@@ -38,7 +38,7 @@ CASES: dict[str, dict[str, object]] = {
     "public_trade_hawks": {
         "us.public_jupiter_trade": True,
         "us.hawkishness": 0.9,
-        "world.message_delay_hours": 0.0,
+        "world.message_delay_hours": 6.0,
         "world.decision_noise": 1.5,
     },
 }
