@@ -5,6 +5,10 @@ quarantine, U Thant's appeal, British initiatives), then the three agents choose
 (offers travel with a delay), then their choices take effect, then incidents nobody chose, then
 wars and finished histories are settled. Histories that have ended are masked, not removed, so
 every array keeps its shape and every history keeps its random numbers.
+
+Over 450 lines because the schedule, its scheduled events (with their exact hours for the event
+log) and the compaction of finished histories read best together; splitting the schedule would
+scatter one step's order over several files.
 """
 
 from __future__ import annotations
