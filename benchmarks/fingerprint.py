@@ -24,16 +24,33 @@ SEEDS = (0, 1, 2)
 #: Parameter sets that between them reach every branch of the engine.
 CASES: dict[str, dict[str, object]] = {
     "defaults": {},
-    "thor_public_no_consent": {"uk.thor_offer": "public", "uk.thor_offer_us_consent": False,
-                               "uk.consultation": 0.8},
-    "linkage_tankers": {"ussr.berlin_linkage": True, "us.widen_to_tankers": True,
-                        "us.weight_on_allies": 0.9},
+    "thor_public_no_consent": {
+        "uk.thor_offer": "public",
+        "uk.thor_offer_us_consent": False,
+        "uk.consultation": 0.8,
+    },
+    "linkage_tankers": {
+        "ussr.berlin_linkage": True,
+        "us.widen_to_tankers": True,
+        "us.weight_on_allies": 0.9,
+    },
     "air_strike_first": {"us.first_move": "air_strike", "world.incident_hazard": "model_high"},
-    "public_trade_hawks": {"us.public_jupiter_trade": True, "us.hawkishness": 0.9,
-                           "world.message_delay_hours": 0.0, "world.decision_noise": 1.5},
+    "public_trade_hawks": {
+        "us.public_jupiter_trade": True,
+        "us.hawkishness": 0.9,
+        "world.message_delay_hours": 6.0,
+        "world.decision_noise": 1.5,
+    },
 }
-ARRAYS = ("outcome", "resolved_step", "concessions", "peak_escalation", "incidents",
-          "turnback_step", "escalation_path")
+ARRAYS = (
+    "outcome",
+    "resolved_step",
+    "concessions",
+    "peak_escalation",
+    "incidents",
+    "turnback_step",
+    "escalation_path",
+)
 
 
 def results_hash(r: Results) -> str:

@@ -29,7 +29,7 @@ from sim import incidents as inc
 from sim import world as w
 from sim.agents.uk import ADVICE_MEMORY, ADVICE_TARGET, UnitedKingdom
 from sim.agents.uk import Preferences as UKPreferences
-from sim.agents.us import PUBLIC_TRADE_COHESION_COST, UnitedStates
+from sim.agents.us import PUBLIC_TRADE_COHESION_COST, UnitedStates, heard
 from sim.agents.us import Preferences as USPreferences
 from sim.agents.ussr import Preferences as USSRPreferences
 from sim.agents.ussr import SovietUnion
@@ -52,8 +52,15 @@ from sim.randomness import COLUMNS
 DANGER_LEVEL = (0.0, 0.2, 0.5, 1.2, 1.5, 1.8, 2.0)
 #: Messages a side can send: which world field records when each was sent.
 MESSAGES = (
-    "us_pledge", "us_secret_jupiters", "us_public_jupiters", "uk_thor", "uk_berlin",
-    "ussr_offer", "ussr_turkey", "ussr_berlin", "shipments_halted",
+    "us_pledge",
+    "us_secret_jupiters",
+    "us_public_jupiters",
+    "uk_thor",
+    "uk_berlin",
+    "ussr_offer",
+    "ussr_turkey",
+    "ussr_berlin",
+    "shipments_halted",
 )
 
 Utilities = dict[str, float]
@@ -111,8 +118,11 @@ class NaiveUS(NaiveAgent):
         if forced != "decide":
             return forced == "quarantine"
         pr = self.prefs
-        strike = (pr.first_strike_base + pr.first_strike_hawks * p.f("us.hawkishness")
-                  + pr.first_strike_domestic * p.f("us.domestic_pressure"))
+        strike = (
+            pr.first_strike_base
+            + pr.first_strike_hawks * p.f("us.hawkishness")
+            + pr.first_strike_domestic * p.f("us.domestic_pressure")
+        )
         strike -= p.f("uk.consultation") * pr.british_advice * pr.first_strike_british_advice
         p_strike = logistic(strike / p.f("world.decision_noise"))
         return m.draw("us_first_move") >= p_strike
@@ -122,7 +132,19 @@ class NaiveUS(NaiveAgent):
         p, pr = self.model.params, self.prefs
         c, allies = p.f("uk.consultation"), p.f("us.weight_on_allies")
         u = pr.consent_base + pr.consent_consultation * c + pr.consent_allies * allies * c
+        if purpose == "us_consents_thor":  # the FO's UN route (Dean, S:46)
+            u += pr.consent_un_route * c * p.f("uk.foreign_office_weight")
         return self.model.draw(purpose) < logistic(u)
+
+    def widens_to_tankers(self) -> bool:
+        """Unless the FO is heard (sim.agents.us.widens_to_tankers, S:56–58)."""
+        p = self.model.params
+        refrain = (
+            heard(p.f("uk.consultation"))
+            * p.f("uk.foreign_office_weight")
+            * self.prefs.heed_fo_on_tankers
+        )
+        return self.model.draw("us_widens_tankers") >= refrain
 
     def components(self) -> tuple[dict[str, Utilities], list[str]]:
         m, p, pr, t = self.model, self.model.params, self.prefs, self.model.t
@@ -151,13 +173,15 @@ class NaiveUS(NaiveAgent):
         days_quarantine = max(0, t - w.QUARANTINE_STEP) / 4.0
         mo = m.missiles_operational
         danger = m.danger()
-        weight = p.f("uk.consultation") * pr.british_advice  # restraint argues for offers,
-        restraint = weight * max(-m.uk_advice, 0.0)  # firmness only against a public trade
+        weight = heard(p.f("uk.consultation")) * pr.british_advice  # restraint: for offers,
+        restraint = weight * max(-m.uk_advice, 0.0)  # firmness against a trade
         firmness = weight * max(m.uk_advice, 0.0)
+        no_trade = firmness * (m.knows("ussr_berlin") or m.berlin >= 1)
         now = calendar.step_time(t)
         days_to_election = max(0.0, (w.ELECTION - now).total_seconds() / 86400.0)
         domestic = p.f("us.domestic_pressure") * (
-            1.0 + 1.0 / (1.0 + days_to_election / pr.election_days_scale))
+            1.0 + 1.0 / (1.0 + days_to_election / pr.election_days_scale)
+        )
         offers = ("offer_pledge", "offer_secret_jupiters", "offer_public_jupiters")
         days = min(days_quarantine, pr.clock_days_max)
         clock = pr.missile_clock * mo * days / pr.clock_days_scale
@@ -189,10 +213,11 @@ class NaiveUS(NaiveAgent):
             },
             "british_advice": {
                 "offer_pledge": restraint,
-                "offer_secret_jupiters": restraint,
-                "offer_public_jupiters": restraint - firmness,
+                "offer_secret_jupiters": restraint - no_trade,
+                "offer_public_jupiters": restraint - firmness - no_trade,
                 "air_strike": -restraint,
                 "invade": -restraint,
+                "back_down": -firmness,
             },
             "domestic_politics": {
                 "air_strike": pr.domestic_strike * domestic,
@@ -249,21 +274,20 @@ class NaiveUK(NaiveAgent):
                 "press_firmness": cab * pr.cabinet_prestige * pr.cabinet_prestige_firmness,
             },
             "cabinet: fear of a Cuba–Berlin trade": {
-                "press_firmness": cab * (
-                    pr.cabinet_berlin_fear if berlin_demand else pr.cabinet_no_berlin_threat
-                ),
+                "press_firmness": cab
+                * (pr.cabinet_berlin_fear if berlin_demand else pr.cabinet_no_berlin_threat),
             },
             "cabinet: readiness vs no visible mobilisation": {
-                "raise_alert": cab * (
+                "raise_alert": cab
+                * (
                     -pr.cabinet_avoid_mobilisation
                     + pr.cabinet_alert_when_dangerous * max(danger - pr.alert_danger_threshold, 0.0)
                 ),
             },
             "foreign office: no provocative alerts": {"raise_alert": -fo * pr.fo_no_provocation},
             "foreign office: legality of the quarantine": {
-                "advise_restraint": fo * (
-                    pr.fo_legality * (m.escalation >= w.QUARANTINE) + pr.fo_tankers * m.tankers
-                ),
+                "advise_restraint": fo
+                * (pr.fo_legality * (m.escalation >= w.QUARANTINE) + pr.fo_tankers * m.tankers),
             },
             "foreign office: the UN route": {"advise_restraint": fo * pr.fo_un_route * un_appeal},
             "foreign office: realism about influence": {
@@ -291,15 +315,12 @@ class NaiveUSSR(NaiveAgent):
     def gains(self) -> float:
         m, pr = self.model, self.prefs
         public = m.params.s("uk.thor_offer") == "public"
-        thor = pr.gain_thor_public if public else pr.gain_thor_private
-        linkage = m.params.b("ussr.berlin_linkage")
-        berlin = pr.gain_berlin_terms * (pr.gain_berlin_terms_linkage if linkage else 1.0)
+        thor = (pr.thor_share_public if public else pr.thor_share_private) * pr.expect_turkey
         return (
             pr.gain_pledge * m.knows("us_pledge")
             + pr.gain_secret_jupiters * m.knows("us_secret_jupiters")
             + pr.gain_public_jupiters * m.knows("us_public_jupiters")
-            + thor * m.knows("uk_thor")
-            + berlin * m.knows("uk_berlin")
+            + thor * (m.knows("uk_thor") and m.has_sent("ussr_turkey"))
         )
 
     def components(self) -> tuple[dict[str, Utilities], list[str]]:
@@ -352,7 +373,9 @@ class NaiveUSSR(NaiveAgent):
                 + pr.offer_pressure_per_day * min(days_blockade, pr.offer_pressure_days_max),
             },
             "what_the_deal_gives": {
-                "accept": pr.accept_base + gains
+                "accept": pr.accept_base
+                + gains
+                - pr.cost_west_berlin_plan * m.knows("uk_berlin")  # Ormsby-Gore: a cost (S:83–86)
                 - pr.shortfall * resolve * max(expected - gains, 0.0),
                 "demand_turkey": pr.demand_turkey + resolve,
                 "demand_berlin": pr.demand_berlin,
@@ -366,8 +389,10 @@ class NaiveUSSR(NaiveAgent):
                 "wait": pr.keep_building * resolve * (1.0 - m.missiles_operational),
             },
             "berlin": {
-                "press_berlin": pr.berlin_base + pr.berlin_linkage * linkage
-                + pr.berlin_weak_alliance * (1.0 - m.cohesion) + pr.berlin_at_war * at_war,
+                "press_berlin": pr.berlin_base
+                + pr.berlin_linkage * linkage
+                + pr.berlin_weak_alliance * (1.0 - m.cohesion)
+                + pr.berlin_at_war * at_war,
             },
         }
         return c, legal
@@ -473,8 +498,13 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         fresh = self.escalation < w.STRIKE
         if fresh:
             self.strike_step = self.t
-        response = STRIKE_RESPONSE * p.f("world.incident_hazard") * self.missiles_operational * (
-            0.5 + p.f("ussr.local_autonomy")) * (0.5 + p.f("ussr.risk_acceptance"))
+        response = (
+            STRIKE_RESPONSE
+            * p.f("world.incident_hazard")
+            * self.missiles_operational
+            * (0.5 + p.f("ussr.local_autonomy"))
+            * (0.5 + p.f("ussr.risk_acceptance"))
+        )
         self.escalation = rung
         if rung == w.INVASION:
             self.invasion_step = self.t
@@ -498,12 +528,12 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
             ("us_secret_jupiters", "secret_jupiters"),
             ("us_public_jupiters", "public_jupiters"),
             ("uk_thor", "thor_immobilisation"),
-            ("uk_berlin", "berlin_terms"),
+            ("uk_berlin", "west_berlin_guarantee"),
         ):
+            if message == "uk_thor" and not self.has_sent("ussr_turkey"):
+                continue  # the Thors answer a Turkey demand only (S:46)
             if self.knows(message):
                 bits |= w.CONCESSION_BIT[name]
-        if self.knows("uk_thor") or self.knows("uk_berlin"):
-            bits |= w.CONCESSION_BIT["un_inspection"]
         return bits
 
     # --- the schedule ------------------------------------------------------------------------
@@ -542,15 +572,21 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         if t == w.QUARANTINE_STEP and self.course_quarantine:
             self.escalation = max(self.escalation, w.QUARANTINE)
         if p.b("us.widen_to_tankers") and t == p.step("us.tankers_time") and self.course_quarantine:
-            self.tankers = True
-            self.cohesion -= 0.1
+            if self.us.widens_to_tankers():
+                self.tankers = True
+                self.cohesion -= 0.1
         thor = p.s("uk.thor_offer")
         if thor != "none" and t == p.step("uk.thor_offer_time"):
-            self.british_initiative("uk_thor", p.b("uk.thor_offer_us_consent"),
-                                    0.1 if thor == "public" else 0.03, "us_consents_thor")
+            self.british_initiative(
+                "uk_thor",
+                p.b("uk.thor_offer_us_consent"),
+                0.1 if thor == "public" else 0.03,
+                "us_consents_thor",
+            )
         if p.b("uk.berlin_proposal") and t == p.step("uk.berlin_proposal_time"):
-            self.british_initiative("uk_berlin", p.b("uk.berlin_proposal_us_consent"), 0.05,
-                                    "us_consents_berlin")
+            self.british_initiative(
+                "uk_berlin", p.b("uk.berlin_proposal_us_consent"), 0.05, "us_consents_berlin"
+            )
 
     def british_initiative(
         self, message: str, needs_consent: bool, cohesion_cost: float, consent: str
@@ -582,7 +618,8 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
             ships_sailing = quarantine and not self.has_sent("shipments_halted")
             tankers = quarantine and self.tankers
             rate = (
-                hazard * inc.LEVEL_HAZARD[self.escalation]
+                hazard
+                * inc.LEVEL_HAZARD[self.escalation]
                 * (inc.AUTONOMY_BASE + inc.AUTONOMY_WEIGHT * p.f("ussr.local_autonomy"))
                 * (1.0 + inc.ALERT_RATE * self.uk_alert)
                 * (1.0 + inc.SHIPS_SAILING_RATE * ships_sailing + inc.TANKERS_RATE * tankers)
@@ -590,8 +627,10 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
             if self.draw("incident_occurs") < rate:
                 self.incident(p)
         if self.active and self.berlin >= 2:
-            if (self.draw("berlin_incident") < hazard * inc.BERLIN_RATE
-                    and self.draw("berlin_steps_back") < inc.BERLIN_CLASH):
+            if (
+                self.draw("berlin_incident") < hazard * inc.BERLIN_RATE
+                and self.draw("berlin_steps_back") < inc.BERLIN_CLASH
+            ):
                 self.berlin = 3
 
     def incident(self, p: Params) -> None:
@@ -602,7 +641,8 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         ussr_back = self.draw("ussr_steps_back") < back - resolve * p.f("ussr.risk_acceptance")
         at_war = self.escalation >= w.STRIKE
         war_restraint = self.draw("nuclear_in_war") >= (
-            inc.NUCLEAR_IN_WAR + inc.NUCLEAR_IN_WAR_AUTONOMY * p.f("ussr.local_autonomy"))
+            inc.NUCLEAR_IN_WAR + inc.NUCLEAR_IN_WAR_AUTONOMY * p.f("ussr.local_autonomy")
+        )
         if us_back and ussr_back:
             return
         if at_war and not war_restraint:
@@ -621,7 +661,8 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         if self.berlin >= 3:
             self.finish(BERLIN_CLASH)
         if (
-            self.active and self.escalation >= w.STRIKE
+            self.active
+            and self.escalation >= w.STRIKE
             and self.t - self.strike_step >= w.WAR_PHASE_STEPS
         ):
             self.end_war()

@@ -24,8 +24,10 @@ def main(argv: list[str]) -> int:
         unknown = wanted - {s.name for s in scripts}
         if unknown:
             known = ", ".join(s.stem.removeprefix("bench_") for s in scripts)
-            print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {known}",
-                  file=sys.stderr)
+            print(
+                f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {known}",
+                file=sys.stderr,
+            )
             return 2
         scripts = [s for s in scripts if s.name in wanted]
     via = " ".join([".venv/bin/python benchmarks/run_all.py", *argv])

@@ -49,7 +49,7 @@ def fmt_step(step: int) -> str:
 #: Dated markers shown on charts and in narratives (Washington time) with their source keys.
 MARKERS: tuple[tuple[dt.datetime, str, str], ...] = (
     (dt.datetime(1962, 10, 22, 19, 0), "Kennedy's speech, DEFCON 3", "OH"),
-    (dt.datetime(1962, 10, 24, 10, 0), "Quarantine in force, DEFCON 2", "FRUS-VI-62"),
+    (dt.datetime(1962, 10, 24, 10, 0), "Quarantine in force, SAC at DEFCON 2", "FRUS-VI-62"),
     (dt.datetime(1962, 10, 27, 12, 0), "Black Saturday: U-2 shot down", "OH"),
     (dt.datetime(1962, 10, 28, 9, 4), "Moscow accepts (radio broadcast)", "PBS-FBIS"),
 )

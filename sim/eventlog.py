@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sim import calendar
 from sim import world as w
 from sim.agents.base import CrisisAgent, Decision
+from sim.labels import CONCESSION_PHRASES
 
 
 @dataclass
@@ -20,10 +21,15 @@ class Event:
     kind: str  # "choice", "message_sent", "message_received", "incident", "scheduled", "outcome"
     text: str
     details: dict[str, float] = field(default_factory=dict)
+    #: The exact Washington time of a scheduled event (the speech at 19:00, not its step's 18:00).
+    at: dt.datetime | None = None
+    #: For a choice, its wording when the bare action label would say too little (an acceptance
+    #: names what was on the table).
+    note: str = ""
 
     @property
     def when(self) -> dt.datetime:
-        return calendar.step_time(self.step)
+        return self.at if self.at is not None else calendar.step_time(self.step)
 
 
 #: Messages as the other capital reads them: (world field, who reads it, what the log says).
@@ -39,12 +45,22 @@ RECEIVED: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def choice(step: int, agent: CrisisAgent, decision: Decision) -> Event:
+def choice(step: int, agent: CrisisAgent, decision: Decision, note: str = "") -> Event:
     """History 0's choice, with the utility components behind it and its probability."""
     a = int(decision.choice[0])
     details = {name: float(comp[0, a]) for name, comp in decision.components.items()}
     details["probability"] = float(decision.probabilities[0, a])
-    return Event(step, agent.actor, "choice", agent.actions[a], details)
+    return Event(step, agent.actor, "choice", agent.actions[a], details, note=note)
+
+
+def acceptance(terms: int, at_war: bool) -> str:
+    """What a Soviet acceptance accepts: the concessions on the table (bits of `terms`), or, at
+    war with nothing on offer, that Moscow gives in rather than accepts."""
+    offered = [CONCESSION_PHRASES[c] for c in w.CONCESSIONS if terms & w.CONCESSION_BIT[c]]
+    if offered:
+        head = "accepts a ceasefire and the deal on the table" if at_war else "accepts the deal"
+        return f"{head}: the missiles will be withdrawn in return for: {'; '.join(offered)}"
+    return "gives in under attack: the missiles will be withdrawn, with nothing offered in return"
 
 
 def received(world: w.World, step: int, delay: int) -> list[Event]:

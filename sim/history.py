@@ -7,6 +7,7 @@ with every choice, the utility components behind it, incidents and messages.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,14 +40,21 @@ class Line:
     #: first, and the chance the actor had of making this choice (None for incidents).
     why: tuple[tuple[str, float], ...] = ()
     chance: float | None = None
+    #: Exact Washington time of a scheduled event; None: the start of its step.
+    at: dt.datetime | None = None
+
+    @property
+    def when(self) -> dt.datetime:
+        """Washington time of the line (London = Washington + 5 h)."""
+        return self.at if self.at is not None else calendar.step_time(self.step)
 
     @property
     def washington(self) -> str:
-        return calendar.fmt(calendar.step_time(self.step))
+        return calendar.fmt(self.when)
 
     @property
     def london(self) -> str:
-        return calendar.fmt(calendar.london(calendar.step_time(self.step)))
+        return calendar.fmt(calendar.london(self.when))
 
     def render(self) -> str:
         head = f"{self.washington} Washington / {self.london} London — {ACTOR_LABEL[self.actor]}: "
@@ -75,15 +83,17 @@ class History:
                         e.step,
                         e.actor,
                         e.kind,
-                        CHOICE_TEXT.get(e.text, e.text),
+                        e.note or CHOICE_TEXT.get(e.text, e.text),
                         reasons(e),
                         top_reasons(e),
                         e.details.get("probability"),
                     )
                 )
             else:
-                out.append(Line(e.step, e.actor, e.kind, e.text, ""))
-        return out
+                out.append(Line(e.step, e.actor, e.kind, e.text, "", at=e.at))
+        # A scheduled event keeps its exact hour (the speech at 19:00), so it may fall after the
+        # choices dated at its step's start: put the lines in time order (stable within a time).
+        return sorted(out, key=lambda line: line.when)
 
     @property
     def outcome_label(self) -> str:

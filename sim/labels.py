@@ -56,8 +56,7 @@ CONCESSION_LABELS: dict[str, str] = {
     "secret_jupiters": "Secret Jupiter assurance",
     "public_jupiters": "Jupiters removed in public",
     "thor_immobilisation": "British Thors immobilised",
-    "un_inspection": "UN inspection",
-    "berlin_terms": "Berlin terms",
+    "west_berlin_guarantee": "West Berlin under UN guarantee",
 }
 #: ... and as a phrase inside a sentence.
 CONCESSION_PHRASES: dict[str, str] = {
@@ -65,8 +64,7 @@ CONCESSION_PHRASES: dict[str, str] = {
     "secret_jupiters": "secret assurance on the Jupiters in Turkey",
     "public_jupiters": "public removal of the Jupiters",
     "thor_immobilisation": "British Thors immobilised",
-    "un_inspection": "UN inspection",
-    "berlin_terms": "terms over West Berlin",
+    "west_berlin_guarantee": "a UN-guaranteed status for West Berlin (Ormsby-Gore's plan)",
 }
 
 __all__ = [

@@ -5,6 +5,10 @@ quarantine, U Thant's appeal, British initiatives), then the three agents choose
 (offers travel with a delay), then their choices take effect, then incidents nobody chose, then
 wars and finished histories are settled. Histories that have ended are masked, not removed, so
 every array keeps its shape and every history keeps its random numbers.
+
+Over 450 lines because the schedule, its scheduled events (with their exact hours for the event
+log) and the compaction of finished histories read best together; splitting the schedule would
+scatter one step's order over several files.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from sim.agents.base import Controller, CrisisAgent
 from sim.eventlog import Event as Event  # re-exported: the log is the model's
 from sim.incidents import Incidents
 from sim.outcomes import AIR_STRIKE, BERLIN_CLASH, INVASION, NUCLEAR, UNRESOLVED
-from sim.params import Params, defaults
+from sim.params import SPECS, Params, defaults
 from sim.randomness import COLUMN, N_COLUMNS, RandomBlocks
 
 Mask = npt.NDArray[np.bool_]
@@ -220,7 +224,11 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if self.record:
             for agent, decision in zip(agents, decisions, strict=False):
                 if self.world.active[0]:
-                    self.log.append(eventlog.choice(self.step_index, agent, decision))
+                    note = ""
+                    if agent is self.ussr and agent.actions[decision.choice[0]] == "accept":
+                        at_war = bool(self.world.escalation[0] >= w.STRIKE)
+                        note = eventlog.acceptance(int(self.ussr.terms()[0]), at_war)
+                    self.log.append(eventlog.choice(self.step_index, agent, decision, note))
         for agent, decision in zip(agents, decisions, strict=False):
             agent.apply(decision)
         self._ships_and_sites()
@@ -317,25 +325,41 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if t == w.SPEECH_STEP:
             rows = active & wd.course_quarantine
             wd.escalation[rows] = np.maximum(wd.escalation[rows], w.PUBLIC)
-            text = "Kennedy's broadcast at 19:00: quarantine announced, DEFCON 3 (OH)"
-            self._event_if(rows, "us", "scheduled", text)
+            text = "Kennedy's broadcast: quarantine announced, US forces to DEFCON 3 (OH)"
+            self._event_if(rows, "us", "scheduled", text, at=w.SPEECH_TIME)
         if t == w.QUARANTINE_STEP:
             rows = active & wd.course_quarantine
             wd.escalation[rows] = np.maximum(wd.escalation[rows], w.QUARANTINE)
-            text = "Quarantine in force from 10:00; SAC at DEFCON 2 (FRUS-VI-62)"
-            self._event_if(rows, "us", "scheduled", text)
+            text = (
+                "Quarantine in force; Strategic Air Command to DEFCON 2, other US forces stay at "
+                "DEFCON 3 (FRUS-VI-62; Schl, OH)"
+            )
+            self._event_if(rows, "us", "scheduled", text, at=w.QUARANTINE_TIME)
         if t == w.UN_APPEAL_STEP:
             self._event_if(
                 active & wd.course_quarantine,
                 "world",
                 "scheduled",
                 "U Thant appeals for a 2–3 week standstill (UN-SG1353)",
+                at=w.UN_APPEAL_TIME,
             )
         if p.b("us.widen_to_tankers") and t == self.scheduled("us.tankers_time"):
-            rows = active & wd.course_quarantine
+            planned = active & wd.course_quarantine
+            rows = planned & self.us.widens_to_tankers()  # unless the FO is heard [S:56–58]
             wd.tankers |= rows
             wd.cohesion[rows] -= 0.1  # the FO and allies objected [S:56–58]
-            self._event_if(rows, "us", "scheduled", "Quarantine widened to oil tankers")
+            tankers_at = self._exact("us.tankers_time")
+            self._event_if(
+                rows, "us", "scheduled", "Quarantine widened to oil tankers", at=tankers_at
+            )
+            self._event_if(
+                planned & ~rows,
+                "us",
+                "scheduled",
+                "Washington holds back from stopping oil tankers: consulted, it heeds the Foreign "
+                "Office (oil is not an offensive weapon, S:56–58)",
+                at=tankers_at,
+            )
         self._british_initiative(
             "thor",
             p.s("uk.thor_offer") != "none",
@@ -343,6 +367,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             p.b("uk.thor_offer_us_consent"),
             column=COLUMN["us_consents_thor"],
             cohesion_cost=0.1 if p.s("uk.thor_offer") == "public" else 0.03,
+            via_un=True,
         )
         self._british_initiative(
             "berlin",
@@ -361,13 +386,14 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         needs_consent: bool,
         column: int,
         cohesion_cost: float,
+        via_un: bool = False,
     ) -> None:
         """Thor offer or Berlin proposal: tabled, unless it waits for a US that refuses."""
         if not made or self.step_index != self.scheduled(when):
             return
         wd = self.world
         rows = wd.active & wd.course_quarantine & (wd.escalation < w.STRIKE)
-        consent = self.us.consents(column) if needs_consent else np.ones(wd.n, dtype=bool)
+        consent = self.us.consents(column, via_un) if needs_consent else np.ones(wd.n, dtype=bool)
         tabled = rows & consent
         field_name = "uk_thor" if what == "thor" else "uk_berlin"
         getattr(wd, field_name)[tabled] = self.step_index
@@ -379,7 +405,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
                 if tabled[0]
                 else "; Washington sees no advantage and the idea is smothered (S:48)"
             )
-            self.event("uk", "message_sent" if tabled[0] else "scheduled", text)
+            kind = "message_sent" if tabled[0] else "scheduled"
+            self.event("uk", kind, text, at=self._exact(when))
 
     def _ships_and_sites(self) -> None:
         wd = self.world
@@ -416,10 +443,25 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     # --- the event log (history `start` only) --------------------------------------------------
     def event(
-        self, actor: str, kind: str, text: str, details: dict[str, float] | None = None
+        self,
+        actor: str,
+        kind: str,
+        text: str,
+        details: dict[str, float] | None = None,
+        at: dt.datetime | None = None,
     ) -> None:
-        self.log.append(Event(self.step_index, actor, kind, text, details or {}))
+        """Log a line for history `start`; `at` is the exact time of a scheduled event."""
+        self.log.append(Event(self.step_index, actor, kind, text, details or {}, at=at))
 
-    def _event_if(self, rows: Mask, actor: str, kind: str, text: str) -> None:
+    def _exact(self, name: str) -> dt.datetime:
+        """A datetime parameter as exact Washington time (London = Washington + 5 h)."""
+        value = self.params[name]
+        assert isinstance(value, dt.datetime)
+        tz = SPECS[name].timezone
+        return value - calendar.LONDON_OFFSET if tz == "London" else value
+
+    def _event_if(
+        self, rows: Mask, actor: str, kind: str, text: str, at: dt.datetime | None = None
+    ) -> None:
         if self.record and rows[0]:
-            self.event(actor, kind, text)
+            self.event(actor, kind, text, at=at)

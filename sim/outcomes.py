@@ -1,7 +1,7 @@
 """Outcome ids, their plain-English names, and the order that makes them mutually exclusive.
 
 A finished history gets exactly one outcome. When several things happened, the worst one counts,
-in this order: nuclear war > armed clash over Berlin > invasion > air strike > negotiated
+in this order: nuclear weapons used > armed clash over Berlin > invasion > air strike > negotiated
 withdrawal > Soviet climb-down > missiles stay > unresolved at the horizon (20 Nov).
 """
 
@@ -26,7 +26,7 @@ LABELS: dict[str, str] = {
     "air_strike": "US air strike",
     "invasion": "US invasion of Cuba",
     "berlin_clash": "Armed clash over Berlin",
-    "nuclear_war": "Nuclear exchange",
+    "nuclear_war": "Nuclear weapons used",
     "unresolved": "Unresolved by 20 Nov",
 }
 
@@ -34,10 +34,10 @@ DESCRIPTIONS: dict[str, str] = {
     "negotiated_withdrawal": "Moscow withdraws the missiles in return for concessions.",
     "soviet_climbdown": "Moscow withdraws without getting anything in return.",
     "missiles_stay": "Washington lifts the quarantine and the missiles stay.",
-    "air_strike": "The US bombs the missile sites; the war stops short of invasion or nuclear use.",
-    "invasion": "US troops land in Cuba; the war stops short of nuclear use.",
+    "air_strike": "The US bombs the missile sites; no invasion, no nuclear weapons used.",
+    "invasion": "US troops land in Cuba; no nuclear weapons used.",
     "berlin_clash": "Soviet and Western forces fight over West Berlin.",
-    "nuclear_war": "A nuclear weapon is used.",
+    "nuclear_war": "Nuclear weapons are used: one or more, by either side.",
     "unresolved": "No settlement, no war, by 20 November.",
 }
 

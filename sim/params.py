@@ -411,13 +411,15 @@ SCHEMA: tuple[ParamSpec, ...] = (
         name="world.message_delay_hours",
         kind="float",
         default=12.0,
-        minimum=0.0,
+        minimum=6.0,
         maximum=48.0,
         step=6.0,
         unit="hours",
         label="Message delay between capitals",
         meaning="How long a letter or offer takes to reach the other side and be read: decisions "
-        "act on what each side knows, not on the true state.",
+        "act on what each side knows, not on the true state. Counted in whole 6-hour steps "
+        "(rounded up): a message is read at the earliest in the next step, so 6 h is the "
+        "shortest delay.",
         source="Schl (26 Oct letter took ~11 h); FRUS-VI-64; FACTS §3",
     ),
     _p(

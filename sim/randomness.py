@@ -33,7 +33,7 @@ COLUMNS: tuple[str, ...] = (
     "strike_response",
     "us_consents_berlin",
     "spare_14",
-    "spare_15",
+    "us_widens_tankers",
 )
 N_COLUMNS = len(COLUMNS)
 #: The column of each purpose: `model.uniform(COLUMN["incident_occurs"])`.

@@ -22,34 +22,40 @@ Int = npt.NDArray[np.int16]
 LADDER: tuple[str, ...] = (
     "secret crisis",  # 0: ExComm deliberates, the world does not know
     "public crisis, DEFCON 3",  # 1: after Kennedy's speech, 22 Oct [OH]
-    "quarantine in force, DEFCON 2",  # 2: from 24 Oct [FRUS-VI-62, Schl]
+    # 2: from 24 Oct [FRUS-VI-62]; only Strategic Air Command went to DEFCON 2 [Schl, OH]
+    "quarantine in force, SAC at DEFCON 2",
     "armed clash (shots fired, a plane lost)",  # 3
     "US air strike on Cuba",  # 4
     "invasion of Cuba",  # 5
-    "nuclear use",  # 6
+    "nuclear weapons used",  # 6
 )
 SECRET, PUBLIC, QUARANTINE, CLASH, STRIKE, INVASION, NUCLEAR = range(7)
 
 #: The Berlin track: normal, harassment, access cut, armed clash (terminal).
 BERLIN_TRACK: tuple[str, ...] = ("normal", "harassment", "access cut", "armed clash")
 
-#: Concessions that can be part of a deal, as bits of one uint8 per history.
+#: What a deal can contain, as bits of one uint8 per history: concessions to Moscow (the pledge,
+#: the Jupiters, the British Thors) and one to the West, Ormsby-Gore's West Berlin plan (S:83–86).
+#: No UN on-site inspection was ever agreed (Castro refused [HC-12Nov]), so there is no such term.
 CONCESSIONS: tuple[str, ...] = (
     "pledge",
     "secret_jupiters",
     "public_jupiters",
     "thor_immobilisation",
-    "un_inspection",
-    "berlin_terms",
+    "west_berlin_guarantee",
 )
 CONCESSION_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONCESSIONS)}
 
 #: Scheduled dates (Washington time), as steps.
 DECISION_STEP = calendar.step_of(dt.datetime(1962, 10, 20, 12, 0))  # [Ginsberg]
 UK_TOLD_STEP = calendar.step_of(dt.datetime(1962, 10, 21, 18, 0))  # [Bbg, TNA-msg]
-SPEECH_STEP = calendar.step_of(dt.datetime(1962, 10, 22, 19, 0))  # [OH]
-QUARANTINE_STEP = calendar.step_of(dt.datetime(1962, 10, 24, 10, 0))  # [FRUS-VI-62]
-UN_APPEAL_STEP = calendar.step_of(dt.datetime(1962, 10, 24, 18, 0))  # [UN-SG1353, RT60s]
+#: ... and their exact hours, for narratives (a step starts at 00, 06, 12 or 18 h).
+SPEECH_TIME = dt.datetime(1962, 10, 22, 19, 0)  # 19:00 EDT = midnight London [OH]
+QUARANTINE_TIME = dt.datetime(1962, 10, 24, 10, 0)  # [FRUS-VI-62]
+UN_APPEAL_TIME = dt.datetime(1962, 10, 24, 18, 0)  # [UN-SG1353, RT60s]
+SPEECH_STEP = calendar.step_of(SPEECH_TIME)
+QUARANTINE_STEP = calendar.step_of(QUARANTINE_TIME)
+UN_APPEAL_STEP = calendar.step_of(UN_APPEAL_TIME)
 ELECTION = dt.datetime(1962, 11, 6, 12, 0)  # US mid-term elections
 #: Strike planned on 20 Oct would come after two days of preparation (modelling assumption).
 STRIKE_PREPARATION_STEPS = 8

@@ -53,7 +53,7 @@ def total(agent: CrisisAgent, action: str) -> Array:
 
 def test_message_delay_is_in_steps() -> None:
     assert crisis(1).delay_steps == 2  # 12 h at 6-hour steps
-    assert crisis(1, {"world.message_delay_hours": 0}).delay_steps == 0
+    assert crisis(1, {"world.message_delay_hours": 6}).delay_steps == 1
     assert crisis(1, {"world.message_delay_hours": 13}).delay_steps == 3
 
 
@@ -384,7 +384,7 @@ def test_us_controller_forces_a_strike() -> None:
     [
         {},
         {"uk.foreign_office_weight": 0.9, "uk.consultation": 0.2, "world.decision_noise": 0.05},
-        {"ussr.berlin_linkage": True, "world.message_delay_hours": 0, "world.decision_noise": 2.0},
+        {"ussr.berlin_linkage": True, "world.message_delay_hours": 6, "world.decision_noise": 2.0},
     ],
 )
 @pytest.mark.parametrize("t", [w.UK_TOLD_STEP, w.UN_APPEAL_STEP - 1, w.UN_APPEAL_STEP, T + 20])

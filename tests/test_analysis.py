@@ -645,10 +645,10 @@ def test_what_matters_page_renders_and_caps_work() -> None:
     assert not at.exception, at.exception
     assert at.selectbox(key="wm.scenario").value == "baseline"
     markdown = " ".join(m.value for m in at.markdown)
-    assert "What moves the share of histories ending in 'Nuclear exchange' most:" in markdown
+    assert "What moves the share of histories ending in 'Nuclear weapons used' most:" in markdown
     assert "coverage" in markdown and "density" in markdown
     captions = " ".join(c.value for c in at.caption)
-    assert "Heat map of the share of histories ending in 'Nuclear exchange'" in captions
+    assert "Heat map of the share of histories ending in 'Nuclear weapons used'" in captions
     # too much work for one request: refused with a plain message, nothing computed
     at.radio(key="wm.method").set_value("sobol")
     at.select_slider(key="wm.samples").set_value(32)

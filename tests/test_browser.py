@@ -75,7 +75,6 @@ def choose_scenario(page: Page, scenario_id: str) -> None:
     assert box.input_value() == title
 
 
-
 def query_of(link: str) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query))
 

@@ -47,7 +47,7 @@ CASES: dict[str, dict[str, object]] = {
         "us.hawkishness": 0.8,
         "us.public_jupiter_trade": True,
         "uk.consultation": 0.7,
-        "world.message_delay_hours": 0.0,
+        "world.message_delay_hours": 6.0,
         "world.decision_noise": 0.8,
     },
 }

@@ -78,6 +78,7 @@ BAD_VALUES: list[tuple[str, object]] = [
     ("uk.consultation", 2),
     ("world.incident_hazard", 0.2),
     ("world.message_delay_hours", 49),
+    ("world.message_delay_hours", 0),  # a message is read at the earliest in the next step
     ("world.decision_noise", 0.0),
     ("us.hawkishness", 10**400),  # too big for a float at all
     # wrong type

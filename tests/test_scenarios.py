@@ -244,8 +244,11 @@ def test_unknown_parameter() -> None:
 @pytest.mark.parametrize(
     ("replace", "by", "key"),
     [
-        ('what_to_notice = ["The outcome bars."]', 'what_to_notice = "The outcome bars."',
-         "what_to_notice"),
+        (
+            'what_to_notice = ["The outcome bars."]',
+            'what_to_notice = "The outcome bars."',
+            "what_to_notice",
+        ),
         ('things_to_try = ["Raise uk.consultation."]', "things_to_try = [1, 2]", "things_to_try"),
         ('title = "A test"', "title = 3", "title"),
         ('sources = ["TNA-msg", "S:31"]', "sources = []", "sources"),
@@ -363,9 +366,7 @@ def test_parameter_set_twice() -> None:
 
 
 def test_contradiction() -> None:
-    message = error_of(
-        with_parameters('us.first_move = "air_strike"\nus.widen_to_tankers = true')
-    )
+    message = error_of(with_parameters('us.first_move = "air_strike"\nus.widen_to_tankers = true'))
     assert "contradicts" in message and "us.first_move" in message
 
 

@@ -64,6 +64,10 @@ class Preferences:
     consent_base = -3.0
     consent_consultation = 4.0
     consent_allies = 2.0  # times consultation
+    # The Foreign Office's standing positions, heard where London is consulted (times
+    # consultation and `uk.foreign_office_weight`); levels: modelling assumption.
+    consent_un_route = 2.0  # the FO's UN route: Dean to U Thant (S:46, S:64)
+    heed_fo_on_tankers = 0.8  # chance of not widening: oil is no offensive weapon (S:56–58)
 
 
 #: NATO cohesion lost where a public Jupiter trade is offered: Turkey and NATO see a deal over their
@@ -72,6 +76,13 @@ PUBLIC_TRADE_COHESION_COST = 0.2
 
 
 FIRST_MOVES = ("quarantine", "air_strike")
+
+
+def heard(consultation: float) -> float:
+    """How much of London's running advice ExComm hears: the square of `uk.consultation`, so a
+    London only informed (0.1, history [R95, TNA-msg]) is hardly heard at all (0.01) — Rawnsley's
+    point — while a London really consulted (0.8) is heard at 0.64. Modelling assumption."""
+    return consultation * consultation
 
 
 @functools.cache
@@ -141,12 +152,18 @@ class UnitedStates(CrisisAgent):
         days_quarantine = max(0, step - w.QUARANTINE_STEP) / 4.0
         operational = world.missiles_operational
         danger = model.danger()
-        # British advice counts in proportion to consultation. Restraint (the UN route, a deal)
-        # argues for offers and against force [UPI93, Aval-87]; firmness (Macmillan's fear of a
-        # Cuba–Berlin trade) argues only against a public trade of NATO missiles, never for war.
-        weight = params.f("uk.consultation") * prefs.british_advice
+        # British advice counts as far as it is heard (`heard`), and pushes either way. Restraint
+        # (the Foreign Office's UN route and legality, S:56–72; Macmillan's neutral guarantee,
+        # Aval-87) argues for offers and against force [UPI93]. Firmness (the Cabinet's fear of a
+        # Cuba–Berlin trade [UPI93, Tel-Horne]) argues against backing down, against a public
+        # trade of NATO missiles, and, while Berlin is in play (a Soviet Berlin demand read here,
+        # or pressure on the city), against any Jupiter assurance: no trade with Berlin at stake.
+        # It never argues for war: the Cabinet also shunned visible mobilisation [Reddit-AH].
+        weight = heard(params.f("uk.consultation")) * prefs.british_advice
         restraint = weight * np.maximum(-world.uk_advice, 0.0)
         firmness = weight * np.maximum(world.uk_advice, 0.0)
+        berlin_in_play = world.known(world.ussr_berlin, step, delay) | (world.berlin >= 1)
+        no_trade = firmness * berlin_in_play
         domestic = params.f("us.domestic_pressure") * (
             1.0 + 1.0 / (1.0 + days_to_election(step) / prefs.election_days_scale)
         )
@@ -191,10 +208,11 @@ class UnitedStates(CrisisAgent):
         against = -restraint
         c["british_advice"] = {
             pledge: restraint,
-            secret: restraint,
-            public: restraint - firmness,
+            secret: restraint - no_trade,
+            public: restraint - firmness - no_trade,
             strike: against,
             invade: against,
+            back_down: -firmness,
         }
         concession = -prefs.domestic_concession * domestic
         c["domestic_politics"] = {
@@ -258,9 +276,11 @@ class UnitedStates(CrisisAgent):
         quarantine: Mask = self.model.uniform(COLUMN["us_first_move"]) >= p_strike
         return quarantine
 
-    def consents(self, column: int) -> Mask:
+    def consents(self, column: int, via_un: bool = False) -> Mask:
         """Does Washington let a British initiative go forward? History: no (S:48). More likely
-        the more London is consulted, and the more Washington weighs its allies."""
+        the more London is consulted, and the more Washington weighs its allies; for an offer
+        through U Thant (`via_un`, the Thors), the more the Foreign Office, whose UN route it was
+        (Dean, S:46; S:64), prevails in London."""
         params, prefs = self.model.params, self.prefs
         consultation, allies = params.f("uk.consultation"), params.f("us.weight_on_allies")
         u = (
@@ -268,8 +288,26 @@ class UnitedStates(CrisisAgent):
             + prefs.consent_consultation * consultation
             + prefs.consent_allies * allies * consultation
         )
+        if via_un:
+            u += prefs.consent_un_route * consultation * params.f("uk.foreign_office_weight")
         consent: Mask = self.model.uniform(column) < 1.0 / (1.0 + np.exp(-u))
         return consent
+
+    def widens_to_tankers(self) -> Mask:
+        """Where the scenario widens the quarantine to tankers: does Washington go ahead? Yes,
+        unless, consulted, it heeds the Foreign Office's objection that oil is not an offensive
+        weapon and stopping it undercuts the quarantine's moral basis (S:56–58). The chance of
+        holding back is `heard(consultation)` x Foreign Office weight x `heed_fo_on_tankers`: the
+        Cabinet raised no such objection (Macmillan found British shipping "fairly satisfactory"
+        under the arms-only quarantine, S:57–58)."""
+        params = self.model.params
+        refrain = (
+            heard(params.f("uk.consultation"))
+            * params.f("uk.foreign_office_weight")
+            * self.prefs.heed_fo_on_tankers
+        )
+        widen: Mask = self.model.uniform(COLUMN["us_widens_tankers"]) >= refrain
+        return widen
 
 
 #: What each US choice means, in words (sim.labels).

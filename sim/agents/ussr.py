@@ -37,10 +37,18 @@ class Preferences:
     gain_pledge = 1.2  # Cuba safe from invasion: the first aim [OH]
     gain_secret_jupiters = 0.9
     gain_public_jupiters = 1.4
-    gain_thor_public = 0.5  # a visible Western missile standstill via the UN [S:46]
-    gain_thor_private = 0.15
-    gain_berlin_terms = 0.4
-    gain_berlin_terms_linkage = 3.0  # times as much where Moscow tied Cuba to Berlin
+    # The Thor offer was a *temporary* answer to the Cuba-for-Turkey demand via U Thant
+    # (S:46–48, FACTS §1.4): it is worth something only once Turkey has been demanded, and then
+    # only as this share of what Moscow expects for Turkey — it offsets part of that demand and
+    # replaces neither the Jupiters nor Washington's own assurance. The Thors were being run down
+    # anyway [MilHist-Emily], so a standstill of them is worth less. Shares: modelling assumption.
+    thor_share_public = 0.25  # a visible Western missile standstill via the UN [S:46]
+    thor_share_private = 0.1
+    # Ormsby-Gore's plan (S:83–86: Cuba used "as a pawn" for a better West Berlin status — no
+    # offensive weapons there, UN verification, UN observers) asks Moscow to give something in
+    # Berlin: a Western gain and a cost to Moscow, never a gain, and it meets no Soviet Berlin
+    # demand (`demand_berlin`, a separate thing). Level: modelling assumption.
+    cost_west_berlin_plan = 0.4
     expect_turkey = 0.9  # having asked for Turkey, less is a shortfall
     expect_berlin = 1.8
     expect_tankers = 0.6  # a wider blockade hardens Moscow [S:56–58]
@@ -138,7 +146,10 @@ class SovietUnion(CrisisAgent):
         }
         shortfall = np.maximum(expected - gains, 0.0)
         c["what_the_deal_gives"] = {
-            accept: prefs.accept_base + gains - prefs.shortfall * resolve * shortfall,
+            accept: prefs.accept_base
+            + gains
+            - self.west_berlin_cost()
+            - prefs.shortfall * resolve * shortfall,
             turkey: prefs.demand_turkey + resolve,
             berlin: prefs.demand_berlin,
         }
@@ -192,27 +203,36 @@ class SovietUnion(CrisisAgent):
         prefs, params = self.prefs, model.params
         #: What a British offer is worth to Moscow: set by the parameters, so once per run.
         public = params.s("uk.thor_offer") == "public"
-        self.thor_value = prefs.gain_thor_public if public else prefs.gain_thor_private
-        linkage = params.b("ussr.berlin_linkage")
-        factor = prefs.gain_berlin_terms_linkage if linkage else 1.0
-        self.berlin_value = prefs.gain_berlin_terms * factor
+        share = prefs.thor_share_public if public else prefs.thor_share_private
+        self.thor_value = share * prefs.expect_turkey  # only against a Turkey demand: `gains`
+        self.berlin_cost = prefs.cost_west_berlin_plan  # a cost, linkage or not (S:83–86)
 
     def gains(self) -> Array:
-        """Value to Moscow of what is on the table and known in Moscow."""
+        """Value to Moscow of the concessions to it that are on the table and known in Moscow."""
         model, world, prefs = self.model, self.model.world, self.prefs
         step, delay = model.step_index, model.delay_steps
         gains: Array = (
             prefs.gain_pledge * world.known(world.us_pledge, step, delay)
             + prefs.gain_secret_jupiters * world.known(world.us_secret_jupiters, step, delay)
             + prefs.gain_public_jupiters * world.known(world.us_public_jupiters, step, delay)
-            + self.thor_value * world.known(world.uk_thor, step, delay)
-            + self.berlin_value * world.known(world.uk_berlin, step, delay)
+            + self.thor_value
+            * (world.known(world.uk_thor, step, delay) & world.sent(world.ussr_turkey))
         )
         return gains
 
+    def west_berlin_cost(self) -> Array:
+        """What Ormsby-Gore's plan, once known in Moscow, asks of it (S:83–86): a price of the
+        deal, not a shortfall against Moscow's own demands (so it is not counted twice)."""
+        model, world = self.model, self.model.world
+        known = world.known(world.uk_berlin, model.step_index, model.delay_steps)
+        cost: Array = np.where(known, self.berlin_cost, 0.0)
+        return cost
+
     def terms(self) -> npt.NDArray[np.uint8]:
-        """The concessions known in Moscow, as bits (`sim.world.CONCESSION_BIT`): what a deal
-        accepted now contains. A British offer comes with UN inspection."""
+        """What a deal accepted now contains, as bits (`sim.world.CONCESSION_BIT`): the offers
+        known in Moscow. The Thors only where they answer a Turkey demand (S:46); Ormsby-Gore's
+        plan, if on the table, is accepted with the rest (a counterfactual: modelling assumption).
+        No UN inspection: none was agreed [HC-12Nov]."""
         model, world = self.model, self.model.world
         step, delay = model.step_index, model.delay_steps
         terms = np.zeros(world.n, dtype=np.uint8)
@@ -222,12 +242,12 @@ class SovietUnion(CrisisAgent):
             ("us_secret_jupiters", "secret_jupiters"),
             ("us_public_jupiters", "public_jupiters"),
             ("uk_thor", "thor_immobilisation"),
-            ("uk_berlin", "berlin_terms"),
+            ("uk_berlin", "west_berlin_guarantee"),
         ):
             known[concession] = world.known(getattr(world, message), step, delay)
+            if concession == "thor_immobilisation":
+                known[concession] &= world.sent(world.ussr_turkey)
             terms[known[concession]] |= w.CONCESSION_BIT[concession]
-        un = known["thor_immobilisation"] | known["berlin_terms"]
-        terms[un] |= w.CONCESSION_BIT["un_inspection"]
         return terms
 
 
@@ -237,7 +257,7 @@ ACTION_LABELS: dict[str, str] = {
     "halt_ships": "orders the ships carrying arms to turn back",
     "offer_withdrawal": "offers to withdraw the missiles for a no-invasion pledge",
     "demand_turkey": "demands the Jupiters in Turkey as well",
-    "demand_berlin": "demands a Berlin settlement for withdrawing",
+    "demand_berlin": "demands concessions over West Berlin for withdrawing",
     "accept": "accepts: the missiles will be withdrawn",
     "climb_down": "withdraws the missiles without conditions",
     "press_berlin": "raises the pressure on West Berlin",

@@ -78,7 +78,7 @@ def check_outcome(outcome: str) -> str:
 
 
 def outcome_phrase(outcome: str) -> str:
-    """'Nuclear exchange' -> "the share of histories ending in 'Nuclear exchange'"."""
+    """'Nuclear weapons used' -> "the share of histories ending in 'Nuclear weapons used'"."""
     return f"the share of histories ending in '{LABELS[outcome]}'"
 
 

@@ -46,8 +46,7 @@ CONCESSION_LABELS = {
     "secret_jupiters": "Secret Jupiter assurance",
     "public_jupiters": "Jupiters removed in public",
     "thor_immobilisation": "British Thors immobilised",
-    "un_inspection": "UN inspection",
-    "berlin_terms": "Berlin terms",
+    "west_berlin_guarantee": "West Berlin under UN guarantee",
 }
 
 Spec = dict[str, Any]
@@ -276,7 +275,7 @@ def markers_text(times: bool = True) -> str:
 
 
 def rung_lines(rung: int) -> list[str]:
-    """A rung's axis label on two lines at its comma ('quarantine in force,' / 'DEFCON 2')."""
+    """A rung's axis label on two lines at its comma ('quarantine in force,' / 'SAC at ...')."""
     head, _, tail = rung_label(rung).partition(", ")
     return [head + ",", tail] if tail else [head]
 
@@ -353,7 +352,7 @@ def fan_text(side: Side, title: str) -> tuple[str, str]:
     caption = (
         f"{title}: the median history climbs to '{rung_label(highest)}'; "
         f"{pct(clash_or_worse)} of histories reach an armed clash or worse, "
-        f"{pct(peaks[LADDER[-1]])} nuclear use."
+        f"{pct(peaks[LADDER[-1]])} reach nuclear weapons used."
     )
     parts = []
     for i, (when, _name, _key) in enumerate(calendar.MARKERS):
@@ -425,8 +424,7 @@ def resolution_text(scen: Side, base: Side, first: int, last: int) -> tuple[str,
         med = f"; median negotiated settlement {calendar.fmt(median)}" if median else ""
         parts.append(f"{run}: {pct(resolved)} of histories end before 20 Nov{med}")
     per_day = "; ".join(
-        f"{day_text(d)}: {pct(float(scen.day_shares[d]))} vs "
-        f"{pct(float(base.day_shares[d]))}"
+        f"{day_text(d)}: {pct(float(scen.day_shares[d]))} vs {pct(float(base.day_shares[d]))}"
         for d in range(first, last + 1)
     )
     caption = "The crisis ends, " + "; ".join(short) + " (Washington dates)."

@@ -262,6 +262,14 @@ def results(p: Paired, settings: session.Settings) -> None:
         "the baseline: same random draws, same seed, only the settings changed. Open **One "
         "history** to read a pair side by side."
     )
+    consultation = settings.params.f("uk.consultation")
+    if consultation < 0.5:
+        st.caption(
+            f"London is only informed here ({SPECS['uk.consultation'].label} = "
+            f"{consultation:g}): Washington hardly hears British advice, so which British voice "
+            "prevails (Cabinet or Foreign Office) changes little. That is Rawnsley's point: "
+            "Britain was informed, not consulted [R95; TNA-msg]. Raise it to 0.8 to hear them."
+        )
     with st.expander("Numbers behind the charts"):
         s, b = scen.outcomes, base.outcomes
         diff = summary.paired_difference(p)
