@@ -20,6 +20,7 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -32,12 +33,13 @@ import numpy as np
 
 from sim.analysis.backends import Backend, Counts
 from sim.analysis.evaluate import MAX_HISTORIES, AnalysisError, check_seed, check_work, evaluate
+from sim.limits import SWEEP_STEPS
 from sim.outcomes import OUTCOMES
 from sim.params import ParameterError, Params, Value, coerce, format_value, spec
 from sim.summary import wilson
 
 #: Most values of one parameter in a sweep (the whole grid is capped by MAX_HISTORIES too).
-MAX_STEPS = 10_000
+MAX_STEPS = SWEEP_STEPS.high
 SUFFIXES = (".csv", ".parquet")
 PARTIAL = ".partial"
 #: Share and interval columns of every outcome, in OUTCOMES order.
@@ -131,7 +133,9 @@ def parse_axes(texts: Sequence[str]) -> tuple[Axis, ...]:
 
 
 def grid_size(axes: Sequence[Axis]) -> int:
-    return int(np.prod([len(a.values) for a in axes], dtype=np.int64))
+    """Points in the grid, exactly: Python integers, because a fixed-width product overflows
+    (5 axes of 8,192 values is 2^65, which numpy's int64 counted as 0 and let past the cap)."""
+    return math.prod(len(a.values) for a in axes)
 
 
 @dataclass(frozen=True)

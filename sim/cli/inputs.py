@@ -12,15 +12,11 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim import ensemble
+from sim import limits
 from sim import scenario as scenario_files
 from sim.cli.errors import BadInput
 from sim.params import ParameterError, Params, Value, coerce, make_params
 from sim.scenario import Scenario, ScenarioError
-
-#: Seeds are any whole number that fits in 64 bits, so every tool downstream can store them.
-MAX_SEED = 2**63 - 1
-
 
 # --- scenarios ----------------------------------------------------------------------------------
 
@@ -96,22 +92,23 @@ def baseline_params() -> Params:
 
 
 def check_runs(runs: int) -> None:
-    if runs > ensemble.MAX_RUNS:
+    """--runs within `sim.limits.RUNS` (the engine's range), with a friendlier line for too many."""
+    high = limits.RUNS.high
+    if isinstance(runs, int) and runs > high:
         raise BadInput(
-            f"--runs {runs:,} is too many: the most in one go is {ensemble.MAX_RUNS:,} "
-            f"(use --runs {ensemble.MAX_RUNS} or less)"
+            f"--runs {runs:,} is too many: the most in one go is {high:,} "
+            f"(use --runs {high} or less)"
         )
-    try:
-        ensemble.check_runs(runs)
-    except ValueError:
-        raise BadInput(
-            f"--runs {runs} is out of range: allowed 1 to {ensemble.MAX_RUNS:,}"
-        ) from None
+    problem = limits.runs_error(runs, field="--runs")
+    if problem:
+        raise BadInput(problem)
 
 
 def check_seed(seed: int) -> None:
-    if not 0 <= seed <= MAX_SEED:
-        raise BadInput(f"--seed {seed} is out of range: allowed 0 to {MAX_SEED} (2^63 - 1)")
+    """--seed within `sim.limits.SEED`: the one seed range of the app, links and command line."""
+    problem = limits.seed_error(seed, field="--seed")
+    if problem:
+        raise BadInput(problem)
 
 
 def parse_sets(sets: Sequence[str] | None, option: str = "--set") -> dict[str, Value]:

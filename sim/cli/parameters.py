@@ -136,9 +136,7 @@ def _param_range(
             return format_value(s.minimum), format_value(s.maximum)
         return s.minimum, s.maximum
     if s.kind == "datetime":
-        first, last = calendar.START, calendar.END
-        if s.timezone == "London":
-            first, last = calendar.london(first), calendar.london(last)
+        first, last = s.time_range()  # the one statement of the range (sim.params)
         if compact:
             return calendar.fmt(first), calendar.fmt(last)
         return format_value(first), format_value(last)

@@ -1,4 +1,4 @@
-"""Text for people and files: plain tables and wrapped paragraphs, JSON, CSV, and `emit`, which
+"""Text for people and files: plain tables and wrapped paragraphs, JSON, and `emit`, which
 prints the text or writes it to --out atomically.
 
 Output is plain (no colour, no terminal codes) and, off a terminal, of fixed width, so the same
@@ -7,7 +7,6 @@ command gives the same bytes on screen, in a pipe or in a file.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -16,7 +15,7 @@ import shutil
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich import box
@@ -102,15 +101,6 @@ def items(entries: Sequence[str], width: int) -> list[str]:
 
 def json_text(doc: object) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A header and rows as CSV text (Unix line ends), for the screen or a file."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def scenario_ref(sc: Scenario, path: Path | None) -> str:

@@ -1,5 +1,9 @@
 """`cuba62 run`, `cuba62 compare` and `cuba62 history`: play a scenario, set it beside a
-baseline, or tell one of its histories."""
+baseline, or tell one of its histories.
+
+The engine (Mesa, numpy) and the reports are imported inside the commands, not here, so that
+`cuba62 --help` and the light commands start fast (docs/PERFORMANCE.md, benchmarks/bench_cli.py).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from sim import ensemble, history, summary
+from sim import limits
 from sim.cli.errors import BadInput
 from sim.cli.inputs import apply_sets, check_out, check_runs, check_seed, resolve_scenario
 from sim.cli.options import (
@@ -24,7 +28,6 @@ from sim.cli.options import (
 )
 from sim.cli.progress import progress
 from sim.cli.render import emit, json_text, render, scenario_ref, sets_ref, width_for, wrap
-from sim.cli.reports import compare_csv, compare_table, run_csv, run_table
 from sim.outcomes import OUTCOMES
 from sim.params import unknown_name_message
 
@@ -85,6 +88,10 @@ def run_command(
     scenario_file: ScenarioFileOpt = None,
 ) -> None:
     """Play a scenario many times and show how often each outcome happens, with 95% intervals."""
+    from sim import ensemble, summary
+    from sim.cli.reports import run_table
+    from sim.histories_table import histories_csv
+
     sc = resolve_scenario(scenario_id, scenario_file)
     check_runs(runs)
     check_seed(seed)
@@ -95,7 +102,7 @@ def run_command(
     if fmt == Format.json:
         text = json_text(summary.as_json(results, sc.id))
     elif fmt == Format.csv:
-        text = run_csv(results)
+        text = histories_csv(results)
     else:
         text = render(run_table(sc, results, sets or [], scenario_file, width_for(out)))
     emit(text, out)
@@ -123,6 +130,10 @@ def compare_command(
     scenario_file: ScenarioFileOpt = None,
 ) -> None:
     """Play a scenario and a baseline on the same histories and show what the change did."""
+    from sim import ensemble, summary
+    from sim.cli.reports import compare_table
+    from sim.histories_table import histories_csv
+
     sc = resolve_scenario(scenario_id, scenario_file)
     base = resolve_scenario(baseline, None, what="--baseline")
     check_runs(runs)
@@ -136,7 +147,7 @@ def compare_command(
     if fmt == Format.json:
         text = json_text(summary.compare_json(paired, sc.id, base.id))
     elif fmt == Format.csv:
-        text = compare_csv(paired)
+        text = histories_csv(paired)
     else:
         text = render(compare_table(sc, base, paired, width_for(out)))
     emit(text, out)
@@ -151,7 +162,7 @@ def history_command(
             "--index",
             "-i",
             metavar="I",
-            help=f"Which history (0 to {ensemble.MAX_RUNS - 1:,}); default 0.",
+            help=f"Which history ({limits.HISTORY.low} to {limits.HISTORY.high:,}); default 0.",
             show_default=False,
         ),
     ] = None,
@@ -178,6 +189,8 @@ def history_command(
 ) -> None:
     """Tell one simulated history day by day (Washington and London time), with the reasons
     behind each choice."""
+    from sim import ensemble, history
+
     sc = resolve_scenario(scenario_id, scenario_file)
     check_seed(seed)
     params = apply_sets(sc.params(), sets)
@@ -196,12 +209,13 @@ def history_command(
         if found is None:
             raise BadInput(
                 f"no history among the first {runs:,} (seed {seed}) ended in '{outcome}'; "
-                f"try a larger --runs (up to {ensemble.MAX_RUNS:,}) or another --seed"
+                f"try a larger --runs (up to {limits.RUNS.high:,}) or another --seed"
             )
         index = found
     index = 0 if index is None else index
-    if not 0 <= index < ensemble.MAX_RUNS:
-        raise BadInput(f"--index {index} is out of range: allowed 0 to {ensemble.MAX_RUNS - 1:,}")
+    problem = limits.HISTORY.error(index, field="--index")
+    if problem:
+        raise BadInput(problem)
     h = history.replay(params, seed, index)
     ref = scenario_ref(sc, scenario_file) + sets_ref(sets or []) + f" --seed {seed}"
     width = width_for(None)
