@@ -442,7 +442,7 @@ def test_sensitivity_bad_input(cuba62: Callable[..., Result], args: list[str], n
     [
         (["--threshold", "150%"], "--threshold '150%' is not allowed"),
         (["--threshold", "often"], "use a share from 0 to below 1"),
-        (["--samples", "5"], "--samples 5 is out of range: allowed 10"),
+        (["--samples", "5"], "--samples = 5 is out of range: allowed 10"),
         (["--min-coverage", "0"], "--min-coverage 0.0 is not allowed"),
     ],
 )

@@ -11,9 +11,8 @@ help pages read their limits from `sim.limits`, so `cuba62 --help` starts fast.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -38,7 +37,7 @@ from sim.cli.options import (
     WorkersOpt,
 )
 from sim.cli.progress import progress_hooks
-from sim.cli.render import json_text
+from sim.cli.render import emit, json_text
 from sim.params import ParameterError
 from sim.scenario import ScenarioError
 
@@ -148,29 +147,35 @@ def sweep_command(
         axes = sweeps.parse_axes(vary or [])
         sweep = sweeps.Sweep(sc.id, sc.params(), axes, runs, seed)
         sweep.point_params()  # refuse impossible combinations before starting any worker
-        if out is not None:
-            out = sweeps.check_out(out)
-            partial = sweeps.partial_path(out)
-        with progress_hooks() as (start_bar, advance), _backend(workers, scheduler, backend) as be:
-            report = sweeps.run_sweep(
-                sweep,
-                be,
-                out,
-                progress=advance,
-                on_start=lambda todo, _: start_bar(todo * runs, f"Sweeping {todo:,} points"),
-            )
+        with ExitStack() as held:
+            if out is not None:
+                out = sweeps.check_out(out)
+                partial = sweeps.partial_path(out)
+                held.enter_context(_exclusive(out))  # one sweep at a time on one --out
+            with (
+                progress_hooks() as (start_bar, advance),
+                _backend(workers, scheduler, backend) as be,
+            ):
+                report = sweeps.run_sweep(
+                    sweep,
+                    be,
+                    out,
+                    progress=advance,
+                    on_start=lambda todo, _: start_bar(todo * runs, f"Sweeping {todo:,} points"),
+                )
         if report.path is None:
-            sys.stdout.write(csv_text(report.header, report.rows))
+            emit(csv_text(report.header, report.rows), None)
             return
         points = len(sweep.combos)
         if report.already_complete:
-            typer.echo(f"{report.path} is already complete ({points:,} points): nothing to do")
+            emit(f"{report.path} is already complete ({points:,} points): nothing to do\n", None)
             return
         resumed = f", {report.skipped:,} of them resumed from {partial}" if report.skipped else ""
-        typer.echo(
+        emit(
             f"wrote {report.path}: {points:,} points × {runs:,} runs "
             f"({points * runs:,} histories, seed {seed}, {be.name} on "
-            f"{workers_phrase(be.workers)}{resumed})"
+            f"{workers_phrase(be.workers)}{resumed})\n",
+            None,
         )
 
 
@@ -233,9 +238,9 @@ def sensitivity_command(
         for warning in result.warnings:
             warn(warning)
         if fmt == TableOrJson.json:
-            typer.echo(json_text(result.as_json(sc.id)), nl=False)
+            emit(json_text(result.as_json(sc.id)), None)
         else:
-            typer.echo(sensitivity_text(sc.id, result, be.name, be.workers))
+            emit(sensitivity_text(sc.id, result, be.name, be.workers) + "\n", None)
 
 
 def discover_command(
@@ -303,9 +308,9 @@ def discover_command(
                 min_coverage=min_coverage,
             )
         if fmt == TableOrJson.json:
-            typer.echo(json_text(found.as_json(sc.id)), nl=False)
+            emit(json_text(found.as_json(sc.id)), None)
         else:
-            typer.echo(discovery_text(sc.id, found, specs))
+            emit(discovery_text(sc.id, found, specs) + "\n", None)
 
 
 def register(app: typer.Typer) -> None:
@@ -357,6 +362,18 @@ def _analysis_input_error(e: Exception) -> bool:
     from sim.analysis.evaluate import AnalysisError
 
     return isinstance(e, (AnalysisError, BackendError))
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[Path]:
+    """Hold --out's lock file (`sim.outfiles.exclusive`), its trouble as `BadInput`."""
+    from sim.outfiles import OutFileError, exclusive
+
+    try:
+        with exclusive(out) as held:
+            yield held
+    except OutFileError as e:
+        raise BadInput(str(e)) from None
 
 
 @contextmanager

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from sim import limits
+from sim import limits, outfiles
 from sim import scenario as scenario_files
 from sim.cli.errors import BadInput
 from sim.params import ParameterError, Params, Value, coerce, make_params
@@ -142,11 +143,28 @@ def check_out(out: Path | None) -> Path | None:
         return None
     if str(out) == "-":
         return None
-    if out.is_dir():
-        raise BadInput(f"--out {out} is a directory; give a file name")
+    try:
+        outfiles.check_regular(out)  # a FIFO, device or directory would be replaced, not written
+    except outfiles.OutFileError as e:
+        raise BadInput(str(e)) from None
     folder = out.parent
     if not folder.is_dir():
         raise BadInput(f"--out {out}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK) or (out.exists() and not os.access(out, os.W_OK)):
         raise BadInput(f"--out {out}: permission denied")
     return out
+
+
+@contextmanager
+def claim_out(out: Path | None) -> Iterator[Path | None]:
+    """`check_out`, then hold --out's lock file until the block ends: a second run writing the
+    same file at the same time gets one line, "in use by another run" (`sim.outfiles`)."""
+    out = check_out(out)
+    if out is None:
+        yield None
+        return
+    try:
+        with outfiles.exclusive(out) as held:
+            yield held
+    except outfiles.OutFileError as e:
+        raise BadInput(str(e)) from None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from sim import calendar
 from sim.cli.errors import BadInput
-from sim.cli.inputs import check_out
+from sim.cli.inputs import claim_out
 from sim.cli.options import OutOpt, TableOrJson
 from sim.cli.render import emit, json_text, render, table, width_for, wrap
 from sim.params import (
@@ -51,7 +52,13 @@ def params_command(
         if name not in SPECS:
             raise BadInput(unknown_name_message(name, SPECS, "parameter"))
         specs = [SPECS[name]]
-    out = check_out(out)
+    with claim_out(out) as out:
+        _params_output(specs, name, fmt, out)
+
+
+def _params_output(
+    specs: Sequence[ParamSpec], name: str | None, fmt: TableOrJson, out: Path | None
+) -> None:
     if fmt == TableOrJson.json:
         emit(json_text([_param_json(s) for s in specs]), out)
         return

@@ -22,7 +22,7 @@ from rich import box
 from rich.console import Console, RenderableType
 from rich.table import Table
 
-from sim.cli.errors import BadInput, one_line, say
+from sim.cli.errors import BadInput, one_line, printable, say
 from sim.scenario import Scenario
 
 #: Width of tables written to files or pipes: fixed, so the same command gives the same bytes.
@@ -114,7 +114,9 @@ def sets_ref(sets: Sequence[str]) -> str:
 
 
 def emit(text: str, out: Path | None) -> None:
-    """Print `text`, or write it to `out` atomically (a temporary file, then a rename)."""
+    """Print `text`, or write it to `out` atomically (a temporary file, then a rename); either
+    way without terminal control characters (`errors.printable`)."""
+    text = printable(text)
     if out is None:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -14,7 +14,7 @@ import typer
 
 from sim import limits
 from sim.cli.errors import BadInput
-from sim.cli.inputs import apply_sets, check_out, check_runs, check_seed, resolve_scenario
+from sim.cli.inputs import apply_sets, check_runs, check_seed, claim_out, resolve_scenario
 from sim.cli.options import (
     DEFAULT_RUNS,
     Format,
@@ -96,16 +96,16 @@ def run_command(
     check_runs(runs)
     check_seed(seed)
     params = apply_sets(sc.params(), sets)
-    out = check_out(out)
-    with progress(runs, f"Playing {runs:,} histories") as advance:
-        results = ensemble.run(params, runs, seed, progress=advance)
-    if fmt == Format.json:
-        text = json_text(summary.as_json(results, sc.id))
-    elif fmt == Format.csv:
-        text = histories_csv(results)
-    else:
-        text = render(run_table(sc, results, sets or [], scenario_file, width_for(out)))
-    emit(text, out)
+    with claim_out(out) as out:
+        with progress(runs, f"Playing {runs:,} histories") as advance:
+            results = ensemble.run(params, runs, seed, progress=advance)
+        if fmt == Format.json:
+            text = json_text(summary.as_json(results, sc.id))
+        elif fmt == Format.csv:
+            text = histories_csv(results)
+        else:
+            text = render(run_table(sc, results, sets or [], scenario_file, width_for(out)))
+        emit(text, out)
 
 
 def compare_command(
@@ -140,17 +140,17 @@ def compare_command(
     check_seed(seed)
     params = apply_sets(sc.params(), sets)
     base_params = apply_sets(base.params(), baseline_sets, option="--baseline-set")
-    out = check_out(out)
     total = runs if params == base_params else 2 * runs
-    with progress(total, f"Playing {runs:,} histories on each side") as advance:
-        paired = ensemble.run_paired(params, base_params, runs, seed, progress=advance)
-    if fmt == Format.json:
-        text = json_text(summary.compare_json(paired, sc.id, base.id))
-    elif fmt == Format.csv:
-        text = histories_csv(paired)
-    else:
-        text = render(compare_table(sc, base, paired, width_for(out)))
-    emit(text, out)
+    with claim_out(out) as out:
+        with progress(total, f"Playing {runs:,} histories on each side") as advance:
+            paired = ensemble.run_paired(params, base_params, runs, seed, progress=advance)
+        if fmt == Format.json:
+            text = json_text(summary.compare_json(paired, sc.id, base.id))
+        elif fmt == Format.csv:
+            text = histories_csv(paired)
+        else:
+            text = render(compare_table(sc, base, paired, width_for(out)))
+        emit(text, out)
 
 
 def history_command(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -120,7 +119,7 @@ def validate_command(
             failed += 1
             error(str(e))
         else:
-            sys.stdout.write(f"{path}: ok\n")
+            emit(f"{path}: ok\n", None)
     if failed:
         raise typer.Exit(2)
 
