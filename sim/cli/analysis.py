@@ -38,8 +38,6 @@ from sim.cli.options import (
 )
 from sim.cli.progress import progress_hooks
 from sim.cli.render import emit, json_text
-from sim.params import ParameterError
-from sim.scenario import ScenarioError
 
 if TYPE_CHECKING:
     from sim.analysis.backends import Backend as Runner
@@ -338,7 +336,7 @@ def _guard(partial: Callable[[], Path | None] = lambda: None) -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
-    except (BadInput, ParameterError, ScenarioError) as e:
+    except BadInput as e:
         error(str(e))
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
@@ -357,11 +355,14 @@ def _guard(partial: Callable[[], Path | None] = lambda: None) -> Iterator[None]:
 
 
 def _analysis_input_error(e: Exception) -> bool:
-    """Is `e` sim.analysis's own 'bad input' (imported only now: see the module's docstring)?"""
+    """Is `e` a bad-input error of sim.analysis, sim.params or sim.scenario (imported only now:
+    see the module's docstring)?"""
     from sim.analysis.backends import BackendError
     from sim.analysis.evaluate import AnalysisError
+    from sim.params import ParameterError
+    from sim.scenario import ScenarioError
 
-    return isinstance(e, (AnalysisError, BackendError))
+    return isinstance(e, (AnalysisError, BackendError, ParameterError, ScenarioError))
 
 
 @contextmanager

@@ -3,6 +3,9 @@
 One place decides what a scenario argument may be: an id from scenarios/ (never a path) or a user
 file given with --scenario-file, with one-line errors and a 'did you mean'. Every check raises
 `BadInput` with the line the user will read.
+
+The scenario and parameter modules (pydantic) are imported by the checks that need them, not
+here, so that `cuba62 --help` does not pay for them (benchmarks/bench_cli.py).
 """
 
 from __future__ import annotations
@@ -12,17 +15,22 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim import limits, outfiles
-from sim import scenario as scenario_files
 from sim.cli.errors import BadInput
-from sim.params import ParameterError, Params, Value, coerce, make_params
-from sim.scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    from sim.params import Params, Value
+    from sim.scenario import Scenario
 
 # --- scenarios ----------------------------------------------------------------------------------
 
 
 def all_scenarios() -> list[Scenario]:
+    from sim import scenario as scenario_files
+    from sim.scenario import ScenarioError
+
     try:
         return list(scenario_files.list_scenarios())
     except ScenarioError as e:
@@ -33,6 +41,10 @@ def resolve_scenario(
     scenario_id: str | None, path: Path | None, what: str = "scenario"
 ) -> Scenario:
     """The scenario named by an id (never a path) or by --scenario-file."""
+    from sim import scenario as scenario_files
+    from sim.params import ParameterError
+    from sim.scenario import ScenarioError
+
     if path is not None:
         if scenario_id is not None:
             raise BadInput(
@@ -71,6 +83,10 @@ def unknown_scenario(name: str, ids: list[str], what: str) -> str:
 
 
 def load_file(path: Path) -> Scenario:
+    from sim import scenario as scenario_files
+    from sim.params import ParameterError
+    from sim.scenario import ScenarioError
+
     try:
         return scenario_files.load_file(path)
     except (ScenarioError, ParameterError) as e:
@@ -83,6 +99,9 @@ def load_file(path: Path) -> Scenario:
 
 
 def baseline_params() -> Params:
+    from sim import scenario as scenario_files
+    from sim.scenario import ScenarioError
+
     try:
         return scenario_files.load_scenario(scenario_files.BASELINE_ID).params()
     except ScenarioError as e:
@@ -114,6 +133,8 @@ def check_seed(seed: int) -> None:
 
 def parse_sets(sets: Sequence[str] | None, option: str = "--set") -> dict[str, Value]:
     """NAME=VALUE pairs from the command line, checked against the schema."""
+    from sim.params import ParameterError, coerce
+
     values: dict[str, Value] = {}
     for item in sets or []:
         name, sep, raw = item.partition("=")
@@ -130,6 +151,8 @@ def parse_sets(sets: Sequence[str] | None, option: str = "--set") -> dict[str, V
 
 
 def apply_sets(base: Params, sets: Sequence[str] | None, option: str = "--set") -> Params:
+    from sim.params import ParameterError, make_params
+
     overrides = parse_sets(sets, option)
     try:
         return make_params(overrides, base=base)

@@ -17,13 +17,15 @@ import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-
-from rich import box
-from rich.console import Console, RenderableType
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from sim.cli.errors import BadInput, one_line, printable, say
-from sim.scenario import Scenario
+
+if TYPE_CHECKING:  # rich is imported when something is rendered: `cuba62 --help` needs none
+    from rich.console import RenderableType
+    from rich.table import Table
+
+    from sim.scenario import Scenario
 
 #: Width of tables written to files or pipes: fixed, so the same command gives the same bytes.
 FILE_WIDTH = 100
@@ -38,6 +40,8 @@ def width_for(out: Path | None) -> int:
 
 def render(parts: Sequence[RenderableType], width: int | None = None) -> str:
     """Plain text (no colour, no terminal codes): the same bytes on screen, in a pipe or a file."""
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -56,6 +60,9 @@ def render(parts: Sequence[RenderableType], width: int | None = None) -> str:
 
 def table(*headers: str) -> Table:
     """A rich table with a rule under the header and no frame; long cells fold."""
+    from rich import box
+    from rich.table import Table
+
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
     for name in headers:
         t.add_column(name, overflow="fold")

@@ -29,7 +29,6 @@ from sim.cli.options import (
 from sim.cli.progress import progress
 from sim.cli.render import emit, json_text, render, scenario_ref, sets_ref, width_for, wrap
 from sim.outcomes import OUTCOMES
-from sim.params import unknown_name_message
 
 RUN_EPILOG = """\b
 Examples:
@@ -190,6 +189,7 @@ def history_command(
     """Tell one simulated history day by day (Washington and London time), with the reasons
     behind each choice."""
     from sim import ensemble, history
+    from sim.params import unknown_name_message
 
     sc = resolve_scenario(scenario_id, scenario_file)
     check_seed(seed)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import RenderableType
 
-from sim import sources
 from sim.cli.errors import BadInput, error, one_line
 from sim.cli.inputs import all_scenarios, baseline_params, load_file, resolve_scenario
 from sim.cli.options import ScenarioArg, ScenarioFileOpt
@@ -24,8 +22,11 @@ from sim.cli.render import (
     width_for,
     wrap,
 )
-from sim.params import SPECS
-from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from sim.scenario import Scenario
 
 #: "[OH, S:46]" in a scenario's historical basis.
 CITATION = re.compile(r"\[([^\[\]]+)\]")
@@ -68,6 +69,8 @@ def show_command(
 ) -> None:
     """Explain a scenario: its question, historical basis, sources, what to notice, what to try,
     and the parameters it changes from the baseline."""
+    from sim.params import SPECS
+
     sc = resolve_scenario(scenario_id, scenario_file)
     width = width_for(None)
     parts: list[RenderableType] = [f"{sc.title}  ({sc.id})", ""]
@@ -144,6 +147,8 @@ def register_validate(app: typer.Typer) -> None:
 
 def _citations(sc: Scenario) -> list[str]:
     """The scenario's sources, then any other citation in its historical basis, each once."""
+    from sim import sources
+
     found = list(sc.sources)
     for bracket in CITATION.findall(sc.historical_basis):
         found += sources.citations_in(bracket, strict=True)
@@ -151,6 +156,8 @@ def _citations(sc: Scenario) -> list[str]:
 
 
 def _reference(citation: str) -> str:
+    from sim import sources
+
     try:
         return sources.resolve(citation)
     except sources.SourceError as e:
