@@ -306,3 +306,32 @@ def test_printable_keeps_text_and_drops_control() -> None:
     started = time.monotonic()
     assert printable(long) == ""
     assert time.monotonic() - started < 1  # linear, even for hostile text
+
+
+def test_run_help_names_the_columns_of_the_shared_histories_table() -> None:
+    from sim import histories_table
+    from sim.cli import runs
+
+    epilog = " ".join(runs.RUN_EPILOG.split())
+    for column in histories_table.RUN_HEADER:
+        assert column in epilog, column
+
+
+def test_help_imports_neither_the_engine_nor_pydantic_nor_rich() -> None:
+    # `cuba62 --help` < 0.5 s (issue 14) rests on these staying out of the CLI's import.
+    code = (
+        "import sys, sim.cli; heavy = ('mesa', 'numpy', 'pydantic', 'rich', 'sim.params', "
+        "'sim.ensemble', 'SALib', 'distributed'); print([m for m in heavy if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_import_sim_ensemble_does_not_import_mesa() -> None:
+    code = "import sys, sim.ensemble; print('mesa' in sys.modules, 'sim.model' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "False"]
