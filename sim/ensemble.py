@@ -17,7 +17,6 @@ import numpy.typing as npt
 
 from sim import calendar
 from sim.limits import RUNS
-from sim.model import CrisisModel
 from sim.params import Params
 
 #: Histories per model instance: large enough to amortise numpy's per-call cost (a step costs
@@ -51,6 +50,11 @@ class Results:
 
 def run_chunk(params: Params, seed: int, start: int, stop: int) -> Results:
     """Histories [start, stop) of the run (params, seed): one Mesa model, stepped to the end."""
+    # Imported here, not at the top: Mesa (with pandas and scipy) takes most of a second to
+    # import, and the results types, `chunks` and `check_runs` are wanted without it (the CLI's
+    # start-up, `import sim.ensemble` < 1 s: benchmarks/bench_cli.py).
+    from sim.model import CrisisModel
+
     model = CrisisModel(params, seed=seed, start=start, stop=stop)
     model.run()
     wd = model.world

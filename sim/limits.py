@@ -83,3 +83,19 @@ def runs_error(runs: object, app: bool = False, field: str | None = None) -> str
 def history_error(index: object, runs: int, field: str | None = None) -> str:
     """'' or one line: `index` is not a history among `runs`."""
     return history(runs).error(index, field)
+
+
+# --- what-matters analyses (sweep, sensitivity, discover) ----------------------------------------
+# Here rather than in sim.analysis so that the command line's help can state them without
+# importing numpy and the engine (`cuba62 --help` < 0.5 s: benchmarks/bench_cli.py).
+
+#: The most histories one sweep, sensitivity analysis or discovery may run (points × runs).
+ANALYSIS_HISTORIES = 5_000_000
+#: Values of one `--vary` axis of a sweep (the whole grid is capped by ANALYSIS_HISTORIES too).
+SWEEP_STEPS = Bounds("steps", 1, 10_000)
+#: Parameter points a discovery samples.
+DISCOVER_SAMPLES = Bounds("--samples", 10, 20_000)
+#: Default sample sizes of a sensitivity analysis: Morris trajectories, Sobol base samples.
+SENSITIVITY_DEFAULT_SAMPLES: dict[str, int] = {"morris": 10, "sobol": 64}
+#: Default smallest share of marked points a discovered region must keep.
+DISCOVER_DEFAULT_MIN_COVERAGE = 0.5

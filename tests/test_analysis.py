@@ -384,8 +384,8 @@ def test_warns_when_sobol_sample_is_small() -> None:
             ["--vary", "us.first_move=air_strike", "--vary", "us.widen_to_tankers=true,false"],
             "contradicts",
         ),
-        (["--vary", "us.hawkishness=0:1:2", "--runs", "0"], "--runs 0 is out of range"),
-        (["--vary", "us.hawkishness=0:1:2", "--seed", "-1"], "--seed -1 is not allowed"),
+        (["--vary", "us.hawkishness=0:1:2", "--runs", "0"], "--runs = 0 is out of range"),
+        (["--vary", "us.hawkishness=0:1:2", "--seed", "-1"], "--seed = -1 is out of range"),
         (["--vary", "us.hawkishness=0:1:2", "--out", "table.txt"], "must end in .csv or .parquet"),
         (["--vary", "us.hawkishness=0:1:2", "--workers", "0"], "--workers 0 is out of range"),
         (["--vary", "us.hawkishness=0:1:2", "--scheduler", "nonsense"], "not a Dask scheduler"),
@@ -442,7 +442,7 @@ def test_sensitivity_bad_input(cuba62: Callable[..., Result], args: list[str], n
     [
         (["--threshold", "150%"], "--threshold '150%' is not allowed"),
         (["--threshold", "often"], "use a share from 0 to below 1"),
-        (["--samples", "5"], "--samples 5 is out of range: allowed 10"),
+        (["--samples", "5"], "--samples = 5 is out of range: allowed 10"),
         (["--min-coverage", "0"], "--min-coverage 0.0 is not allowed"),
     ],
 )

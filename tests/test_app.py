@@ -247,6 +247,18 @@ def test_garbage_in_the_link_warns_and_falls_back(name: str, raw: str, needle: s
         assert at.selectbox(key=session.K_SCENARIO).value == session.PREFERRED_DEFAULT
 
 
+def test_unknown_parameters_in_a_link_give_one_warning() -> None:
+    # A link with 300 unknown parameters used to show 300 warning boxes (issue 17).
+    query = {"runs": "500", **{f"junk.p{i}": "1" for i in range(300)}}
+    at = run_ok(new_app(query))
+    unknown = [w.value for w in at.warning if "unknown parameter" in w.value]
+    assert len(unknown) == 1, len(unknown)
+    assert "'junk.p0'" in unknown[0] and "and 295 more" in unknown[0]
+    assert "junk.p299" not in unknown[0]
+    assert not at.error
+    assert "Negotiated withdrawal" in metrics(at)
+
+
 def test_contradictory_settings_give_one_error_and_no_traceback() -> None:
     at = run_ok(new_app())
     at.selectbox(key="p.us.first_move").set_value("air_strike")

@@ -24,6 +24,8 @@ SCRIPT = textwrap.dedent(
 
     import numpy as np
 
+    import sim.model  # noqa: F401 - the engine (Mesa) is imported lazily by run: count it as
+    # an import, not as memory the run used
     from sim.ensemble import run
     from sim.params import defaults
 

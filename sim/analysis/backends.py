@@ -18,7 +18,9 @@ import logging
 import multiprocessing
 import signal
 import socket
+import struct
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +41,10 @@ TaskFunction = Callable[[Params, int, int, int], Counts]
 
 #: Seconds to wait for a Dask scheduler before giving up with a one-line error.
 CONNECT_TIMEOUT_S = 10.0
+#: Seconds for the first check that the address speaks Dask's protocol (`probe_scheduler`).
+PROBE_TIMEOUT_S = 5.0
+#: The largest opening handshake a Dask scheduler sends (a few dozen bytes in practice).
+MAX_HANDSHAKE_BYTES = 64 * 1024
 #: Dask re-runs a task that raised this many more times (a task on a worker that died is
 #: rescheduled by the scheduler itself, up to `distributed.scheduler.allowed-failures`).
 DASK_RETRIES = 2
@@ -181,19 +187,61 @@ def _quiet_dask() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+def _read_exactly(sock: socket.socket, n: int, deadline: float) -> bytes:
+    """`n` bytes from `sock` before `deadline` (time.monotonic), else TimeoutError/EOFError."""
+    data = bytearray()
+    while len(data) < n:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        sock.settimeout(left)
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return bytes(data)
+
+
+def probe_scheduler(host: str, port: int, full: str, timeout: float = PROBE_TIMEOUT_S) -> None:
+    """Check within `timeout` seconds that `host:port` speaks Dask's protocol, else a one-line
+    BackendError. A Dask scheduler opens every connection by sending its handshake: an 8-byte
+    length, then msgpack frames naming its compression, Python and pickle protocol. Without
+    this check, Dask's client trusts whatever answers: a silent service hangs it for minutes,
+    and one that sends other bytes makes it allocate what they spell as a length (exabytes:
+    MemoryError)."""
+    not_dask = f"{full} is not a Dask scheduler"
+    deadline = time.monotonic() + timeout
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            (size,) = struct.unpack("<Q", _read_exactly(sock, 8, deadline))
+            if not 16 <= size <= MAX_HANDSHAKE_BYTES:
+                raise BackendError(f"{not_dask}: it answered with something else")
+            body = _read_exactly(sock, size, deadline)
+    except BackendError:
+        raise
+    except TimeoutError:
+        raise BackendError(
+            f"{not_dask}: it said nothing within {timeout:g} s (a scheduler greets at once)"
+        ) from None
+    except EOFError:
+        raise BackendError(f"{not_dask}: it closed the connection") from None
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise BackendError(f"cannot reach the Dask scheduler at {full}: {reason}") from None
+    (frames,) = struct.unpack_from("<Q", body)
+    if not 1 <= frames <= 16 or b"pickle-protocol" not in body:
+        raise BackendError(f"{not_dask}: it answered with something else")
+
+
 def connect(address: str, timeout: float = CONNECT_TIMEOUT_S) -> Any:
     """A `distributed.Client` on the scheduler at `address`, or a one-line BackendError."""
     scheme, host, port = _host_port(address)
     full = f"{scheme}://{host}:{port}" if ":" not in host else f"{scheme}://[{host}]:{port}"
     distributed = _import_distributed()
     _quiet_dask()
-    # A refused or unroutable address fails here at once instead of after Dask's own retries.
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
-    except OSError as error:
-        reason = error.strerror or str(error) or type(error).__name__
-        raise BackendError(f"cannot reach the Dask scheduler at {full}: {reason}") from None
+    # A refused or unroutable address, or a service that is not Dask, fails here within
+    # seconds instead of after Dask's own retries (or never).
+    probe_scheduler(host, port, full, min(timeout, PROBE_TIMEOUT_S))
     try:
         return distributed.Client(full, timeout=f"{timeout}s", set_as_default=False)
     except (OSError, TimeoutError) as error:

@@ -23,17 +23,18 @@ import numpy.typing as npt
 from sim.analysis.backends import Backend
 from sim.analysis.evaluate import AnalysisError, check_seed, check_work, evaluate, shares
 from sim.analysis.space import listing, points, problem
+from sim.limits import DISCOVER_DEFAULT_MIN_COVERAGE, DISCOVER_SAMPLES
 from sim.outcomes import LABELS
 from sim.params import Params, ParamSpec
 
 PEEL_ALPHA = 0.05
 MIN_MASS = 0.05
-DEFAULT_MIN_COVERAGE = 0.5
+DEFAULT_MIN_COVERAGE = DISCOVER_DEFAULT_MIN_COVERAGE
 #: Drop a limit from the box if that lowers its density by at most this much (5 points)...
 PRUNE_TOLERANCE = 0.05
 #: ...and never state more than this many parameters' limits.
 MAX_RULES = 4
-MAX_POINTS = 20_000
+MAX_POINTS = DISCOVER_SAMPLES.high
 
 
 @dataclass(frozen=True)
@@ -302,8 +303,9 @@ def find_box(
 
 
 def check_samples(samples: int) -> None:
-    if not 10 <= samples <= MAX_POINTS:
-        raise AnalysisError(f"--samples {samples} is out of range: allowed 10 to {MAX_POINTS:,}")
+    problem = DISCOVER_SAMPLES.error(samples)
+    if problem:
+        raise AnalysisError(problem)
 
 
 def latin_design(specs: Sequence[ParamSpec], samples: int, seed: int) -> npt.NDArray[np.float64]:

@@ -12,12 +12,13 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.analysis.backends import Backend, Counts, InProcess, Task, TaskFunction, outcome_counts
-from sim.ensemble import DEFAULT_CHUNK, MAX_RUNS, chunks
+from sim.ensemble import DEFAULT_CHUNK, chunks
+from sim.limits import ANALYSIS_HISTORIES, runs_error, seed_error
 from sim.outcomes import OUTCOMES
 from sim.params import Params
 
 #: The most histories one sweep, sensitivity analysis or discovery may run (points × runs).
-MAX_HISTORIES = 5_000_000
+MAX_HISTORIES = ANALYSIS_HISTORIES
 
 
 class AnalysisError(ValueError):
@@ -25,14 +26,17 @@ class AnalysisError(ValueError):
 
 
 def check_seed(seed: int) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
-        raise AnalysisError(f"--seed {seed!r} is not allowed: use a whole number from 0 to 2^63-1")
+    """--seed within `sim.limits.SEED`, the one seed range of every entry point."""
+    problem = seed_error(seed, field="--seed")
+    if problem:
+        raise AnalysisError(problem)
 
 
 def check_work(points: int, runs: int, what: str = "points") -> None:
     """Refuse runs out of range, and more than MAX_HISTORIES histories in all."""
-    if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
-        raise AnalysisError(f"--runs {runs!r} is out of range: allowed 1 to {MAX_RUNS:,}")
+    problem = runs_error(runs, field="--runs")
+    if problem:
+        raise AnalysisError(problem)
     if points * runs > MAX_HISTORIES:
         raise AnalysisError(
             f"{points:,} {what} × {runs:,} runs = {points * runs:,} histories is over the cap of "

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from sim.analysis.backends import Backend
 from sim.analysis.evaluate import AnalysisError, check_seed, check_work, evaluate, shares
 from sim.analysis.space import listing, outcome_phrase, points, problem
+from sim.limits import SENSITIVITY_DEFAULT_SAMPLES
 from sim.params import Params, ParamSpec
 
 METHODS = ("morris", "sobol")
@@ -31,7 +32,7 @@ BOOTSTRAP_RESAMPLES = 1000
 #: Below these sample sizes indices are too unstable to trust (warned, not refused).
 STABLE_SAMPLES = {"morris": 10, "sobol": 512}
 MAX_SAMPLES = {"morris": 1000, "sobol": 65_536}
-DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}
+DEFAULT_SAMPLES = SENSITIVITY_DEFAULT_SAMPLES
 #: An index below this fraction of the largest one "hardly matters".
 NEGLIGIBLE = 0.05
 

@@ -20,8 +20,10 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,12 +34,14 @@ import numpy as np
 
 from sim.analysis.backends import Backend, Counts
 from sim.analysis.evaluate import MAX_HISTORIES, AnalysisError, check_seed, check_work, evaluate
+from sim.limits import SWEEP_STEPS
 from sim.outcomes import OUTCOMES
+from sim.outfiles import OutFileError, check_regular
 from sim.params import ParameterError, Params, Value, coerce, format_value, spec
 from sim.summary import wilson
 
 #: Most values of one parameter in a sweep (the whole grid is capped by MAX_HISTORIES too).
-MAX_STEPS = 10_000
+MAX_STEPS = SWEEP_STEPS.high
 SUFFIXES = (".csv", ".parquet")
 PARTIAL = ".partial"
 #: Share and interval columns of every outcome, in OUTCOMES order.
@@ -111,7 +115,7 @@ def parse_vary(text: str) -> Axis:
         if s.kind == "float":
             values = tuple(float(_text(float(v))) for v in values)  # type: ignore[arg-type]
     texts = [_text(v) for v in values]
-    duplicates = sorted({t for t in texts if texts.count(t) > 1})
+    duplicates = sorted(t for t, n in Counter(texts).items() if n > 1)  # linear, not n²
     if duplicates:
         raise AnalysisError(f"{option}: the value {duplicates[0]} appears twice; list it once")
     return Axis(name, values)
@@ -131,7 +135,9 @@ def parse_axes(texts: Sequence[str]) -> tuple[Axis, ...]:
 
 
 def grid_size(axes: Sequence[Axis]) -> int:
-    return int(np.prod([len(a.values) for a in axes], dtype=np.int64))
+    """Points in the grid, exactly: Python integers, because a fixed-width product overflows
+    (5 axes of 8,192 values is 2^65, which numpy's int64 counted as 0 and let past the cap)."""
+    return math.prod(len(a.values) for a in axes)
 
 
 @dataclass(frozen=True)
@@ -208,8 +214,11 @@ def check_out(out: Path) -> Path:
     """A writable --out FILE.csv or FILE.parquet (parquet needs pyarrow)."""
     if out.suffix.lower() not in SUFFIXES:
         raise AnalysisError(f"--out {out}: the file name must end in .csv or .parquet")
-    if out.is_dir():
-        raise AnalysisError(f"--out {out} is a directory; give a file name")
+    for path in (out, partial_path(out)):
+        try:
+            check_regular(path)  # a FIFO, device or directory would be replaced, not written
+        except OutFileError as error:
+            raise AnalysisError(str(error)) from None
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise AnalysisError(f"--out {out}: the folder {folder} does not exist")

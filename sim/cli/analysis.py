@@ -4,26 +4,22 @@
 with code 2 and one line on stderr starting "error: ", an internal failure exits 1 with one line
 (CUBA62_DEBUG=1 shows the traceback), and nothing is left looking finished when it is not. The
 commands check their own errors (`_guard`), so they behave the same on any app.
+
+`sim.analysis` (numpy, the engine, SALib, Dask) is imported inside the commands, not here: the
+help pages read their limits from `sim.limits`, so `cuba62 --help` starts fast.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sim.analysis import discover as discovery
-from sim.analysis import sensitivity as sens
-from sim.analysis import sweep as sweeps
-from sim.analysis.backends import Backend as Runner
-from sim.analysis.backends import BackendError, open_backend
-from sim.analysis.evaluate import MAX_HISTORIES, AnalysisError, check_work
-from sim.analysis.space import check_outcome, float_specs, parse_names
+from sim import limits
 from sim.cli.errors import BadInput, error, internal_error, warn
 from sim.cli.inputs import resolve_scenario
 from sim.cli.options import (
@@ -41,11 +37,13 @@ from sim.cli.options import (
     WorkersOpt,
 )
 from sim.cli.progress import progress_hooks
-from sim.cli.render import csv_text, json_text
-from sim.cli.reports import discovery_text, sensitivity_text, workers_phrase
-from sim.ensemble import MAX_RUNS
-from sim.params import ParameterError
-from sim.scenario import ScenarioError
+from sim.cli.render import emit, json_text
+
+if TYPE_CHECKING:
+    from sim.analysis.backends import Backend as Runner
+
+MAX_HISTORIES = limits.ANALYSIS_HISTORIES
+DEFAULT_SAMPLES = limits.SENSITIVITY_DEFAULT_SAMPLES
 
 
 class Method(StrEnum):
@@ -64,7 +62,7 @@ Examples:
 --vary NAME=START:STOP:STEPS gives STEPS evenly spaced values from START to STOP (inclusive);
 --vary NAME=A,B,... lists values (any parameter). The grid is every combination; each point
 plays the same numbered histories with the same seed. At most {MAX_HISTORIES:,} histories in
-all (grid points x runs) and {sweeps.MAX_STEPS:,} values per --vary. One row per point: the
+all (grid points x runs) and {limits.SWEEP_STEPS.high:,} values per --vary. One row per point: the
 varied values, then for every outcome its share and 95% interval (columns OUTCOME.share,
 OUTCOME.ci95_lo, OUTCOME.ci95_hi).
 
@@ -82,9 +80,9 @@ Examples:
       --params ussr.risk_acceptance,us.hawkishness,uk.consultation --format json
 
 \b
-Morris: --samples trajectories (default {sens.DEFAULT_SAMPLES["morris"]}), each p+1 points
+Morris: --samples trajectories (default {DEFAULT_SAMPLES["morris"]}), each p+1 points
 for p parameters; mu_star = mean absolute effect of moving a parameter across its range.
-Sobol: --samples N base samples, a power of two (default {sens.DEFAULT_SAMPLES["sobol"]}),
+Sobol: --samples N base samples, a power of two (default {DEFAULT_SAMPLES["sobol"]}),
 N(p+2) points; S1 = share of variance due to a parameter alone, ST = including interactions.
 Every point plays --runs histories. At most {MAX_HISTORIES:,} histories in all.
 """
@@ -139,33 +137,43 @@ def sweep_command(
     """Run a full-factorial parameter sweep: one row of outcome shares per grid point."""
     partial: Path | None = None
     with _guard(lambda: partial):
+        from sim.analysis import sweep as sweeps
+        from sim.cli.reports import workers_phrase
+        from sim.histories_table import csv_text
+
         sc = resolve_scenario(scenario_id, scenario_file)
         axes = sweeps.parse_axes(vary or [])
         sweep = sweeps.Sweep(sc.id, sc.params(), axes, runs, seed)
         sweep.point_params()  # refuse impossible combinations before starting any worker
-        if out is not None:
-            out = sweeps.check_out(out)
-            partial = sweeps.partial_path(out)
-        with progress_hooks() as (start_bar, advance), _backend(workers, scheduler, backend) as be:
-            report = sweeps.run_sweep(
-                sweep,
-                be,
-                out,
-                progress=advance,
-                on_start=lambda todo, _: start_bar(todo * runs, f"Sweeping {todo:,} points"),
-            )
+        with ExitStack() as held:
+            if out is not None:
+                out = sweeps.check_out(out)
+                partial = sweeps.partial_path(out)
+                held.enter_context(_exclusive(out))  # one sweep at a time on one --out
+            with (
+                progress_hooks() as (start_bar, advance),
+                _backend(workers, scheduler, backend) as be,
+            ):
+                report = sweeps.run_sweep(
+                    sweep,
+                    be,
+                    out,
+                    progress=advance,
+                    on_start=lambda todo, _: start_bar(todo * runs, f"Sweeping {todo:,} points"),
+                )
         if report.path is None:
-            sys.stdout.write(csv_text(report.header, report.rows))
+            emit(csv_text(report.header, report.rows), None)
             return
         points = len(sweep.combos)
         if report.already_complete:
-            typer.echo(f"{report.path} is already complete ({points:,} points): nothing to do")
+            emit(f"{report.path} is already complete ({points:,} points): nothing to do\n", None)
             return
         resumed = f", {report.skipped:,} of them resumed from {partial}" if report.skipped else ""
-        typer.echo(
+        emit(
             f"wrote {report.path}: {points:,} points × {runs:,} runs "
             f"({points * runs:,} histories, seed {seed}, {be.name} on "
-            f"{workers_phrase(be.workers)}{resumed})"
+            f"{workers_phrase(be.workers)}{resumed})\n",
+            None,
         )
 
 
@@ -184,14 +192,18 @@ def sensitivity_command(
             "--samples",
             metavar="K",
             show_default=False,
-            help="Morris trajectories (default 10) or Sobol base samples, a power of "
-            "two (default 64).",
+            help=f"Morris trajectories (default {DEFAULT_SAMPLES['morris']}) "
+            "or Sobol base samples, a power of two (default "
+            f"{DEFAULT_SAMPLES['sobol']}).",
         ),
     ] = None,
     runs: Annotated[
         int,
         typer.Option(
-            "--runs", "-n", metavar="N", help=f"Histories per sample point (1 to {MAX_RUNS:,})."
+            "--runs",
+            "-n",
+            metavar="N",
+            help=f"Histories per sample point ({limits.RUNS.low} to {limits.RUNS.high:,}).",
         ),
     ] = 500,
     seed: PointSeedOpt = 0,
@@ -204,10 +216,15 @@ def sensitivity_command(
 ) -> None:
     """Rank the number parameters by how much they move one outcome's share (Morris or Sobol)."""
     with _guard():
+        from sim.analysis import sensitivity as sens
+        from sim.analysis.evaluate import check_work
+        from sim.analysis.space import check_outcome, float_specs, parse_names
+        from sim.cli.reports import sensitivity_text
+
         sc = resolve_scenario(scenario_id, scenario_file)
         outcome = check_outcome(output)
         specs = float_specs(parse_names(params))
-        k = samples if samples is not None else sens.DEFAULT_SAMPLES[method.value]
+        k = samples if samples is not None else DEFAULT_SAMPLES[method.value]
         sens.check_samples(method.value, k)
         n_eval = sens.evaluations(method.value, k, len(specs))
         check_work(n_eval, runs, "model evaluations")
@@ -219,9 +236,9 @@ def sensitivity_command(
         for warning in result.warnings:
             warn(warning)
         if fmt == TableOrJson.json:
-            typer.echo(json_text(result.as_json(sc.id)), nl=False)
+            emit(json_text(result.as_json(sc.id)), None)
         else:
-            typer.echo(sensitivity_text(sc.id, result, be.name, be.workers))
+            emit(sensitivity_text(sc.id, result, be.name, be.workers) + "\n", None)
 
 
 def discover_command(
@@ -238,7 +255,8 @@ def discover_command(
         typer.Option(
             "--samples",
             metavar="K",
-            help=f"Parameter points to sample (10 to {discovery.MAX_POINTS:,}).",
+            help=f"Parameter points to sample ({limits.DISCOVER_SAMPLES.low} to "
+            f"{limits.DISCOVER_SAMPLES.high:,}).",
         ),
     ] = 200,
     runs: PointRunsOpt = 300,
@@ -251,7 +269,7 @@ def discover_command(
             metavar="C",
             help="Smallest share of marked points the region must keep.",
         ),
-    ] = discovery.DEFAULT_MIN_COVERAGE,
+    ] = limits.DISCOVER_DEFAULT_MIN_COVERAGE,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     backend: BackendOpt = BackendChoice.dask,
@@ -261,6 +279,11 @@ def discover_command(
     """When does an outcome happen? Find the parameter region where its share is above a
     threshold, stated as rules with coverage and density."""
     with _guard():
+        from sim.analysis import discover as discovery
+        from sim.analysis.evaluate import check_work
+        from sim.analysis.space import check_outcome, float_specs, parse_names
+        from sim.cli.reports import discovery_text
+
         sc = resolve_scenario(scenario_id, scenario_file)
         outcome = check_outcome(output)
         limit = discovery.parse_threshold(threshold)
@@ -283,9 +306,9 @@ def discover_command(
                 min_coverage=min_coverage,
             )
         if fmt == TableOrJson.json:
-            typer.echo(json_text(found.as_json(sc.id)), nl=False)
+            emit(json_text(found.as_json(sc.id)), None)
         else:
-            typer.echo(discovery_text(sc.id, found, specs))
+            emit(discovery_text(sc.id, found, specs) + "\n", None)
 
 
 def register(app: typer.Typer) -> None:
@@ -313,7 +336,7 @@ def _guard(partial: Callable[[], Path | None] = lambda: None) -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
-    except (AnalysisError, BackendError, BadInput, ParameterError, ScenarioError) as e:
+    except BadInput as e:
         error(str(e))
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
@@ -324,11 +347,39 @@ def _guard(partial: Callable[[], Path | None] = lambda: None) -> Iterator[None]:
         error("interrupted" + note)
         raise typer.Exit(130) from None
     except Exception as e:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        if _analysis_input_error(e):
+            error(str(e))
+            raise typer.Exit(2) from None
         internal_error(e)
         raise typer.Exit(1) from None
 
 
+def _analysis_input_error(e: Exception) -> bool:
+    """Is `e` a bad-input error of sim.analysis, sim.params or sim.scenario (imported only now:
+    see the module's docstring)?"""
+    from sim.analysis.backends import BackendError
+    from sim.analysis.evaluate import AnalysisError
+    from sim.params import ParameterError
+    from sim.scenario import ScenarioError
+
+    return isinstance(e, (AnalysisError, BackendError, ParameterError, ScenarioError))
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[Path]:
+    """Hold --out's lock file (`sim.outfiles.exclusive`), its trouble as `BadInput`."""
+    from sim.outfiles import OutFileError, exclusive
+
+    try:
+        with exclusive(out) as held:
+            yield held
+    except OutFileError as e:
+        raise BadInput(str(e)) from None
+
+
 @contextmanager
 def _backend(workers: int | None, scheduler: str | None, kind: BackendChoice) -> Iterator[Runner]:
+    from sim.analysis.backends import open_backend
+
     with open_backend(workers, scheduler, kind.value) as backend:
         yield backend

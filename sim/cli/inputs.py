@@ -3,29 +3,34 @@
 One place decides what a scenario argument may be: an id from scenarios/ (never a path) or a user
 file given with --scenario-file, with one-line errors and a 'did you mean'. Every check raises
 `BadInput` with the line the user will read.
+
+The scenario and parameter modules (pydantic) are imported by the checks that need them, not
+here, so that `cuba62 --help` does not pay for them (benchmarks/bench_cli.py).
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sim import ensemble
-from sim import scenario as scenario_files
+from sim import limits, outfiles
 from sim.cli.errors import BadInput
-from sim.params import ParameterError, Params, Value, coerce, make_params
-from sim.scenario import Scenario, ScenarioError
 
-#: Seeds are any whole number that fits in 64 bits, so every tool downstream can store them.
-MAX_SEED = 2**63 - 1
-
+if TYPE_CHECKING:
+    from sim.params import Params, Value
+    from sim.scenario import Scenario
 
 # --- scenarios ----------------------------------------------------------------------------------
 
 
 def all_scenarios() -> list[Scenario]:
+    from sim import scenario as scenario_files
+    from sim.scenario import ScenarioError
+
     try:
         return list(scenario_files.list_scenarios())
     except ScenarioError as e:
@@ -36,6 +41,10 @@ def resolve_scenario(
     scenario_id: str | None, path: Path | None, what: str = "scenario"
 ) -> Scenario:
     """The scenario named by an id (never a path) or by --scenario-file."""
+    from sim import scenario as scenario_files
+    from sim.params import ParameterError
+    from sim.scenario import ScenarioError
+
     if path is not None:
         if scenario_id is not None:
             raise BadInput(
@@ -74,6 +83,10 @@ def unknown_scenario(name: str, ids: list[str], what: str) -> str:
 
 
 def load_file(path: Path) -> Scenario:
+    from sim import scenario as scenario_files
+    from sim.params import ParameterError
+    from sim.scenario import ScenarioError
+
     try:
         return scenario_files.load_file(path)
     except (ScenarioError, ParameterError) as e:
@@ -86,6 +99,9 @@ def load_file(path: Path) -> Scenario:
 
 
 def baseline_params() -> Params:
+    from sim import scenario as scenario_files
+    from sim.scenario import ScenarioError
+
     try:
         return scenario_files.load_scenario(scenario_files.BASELINE_ID).params()
     except ScenarioError as e:
@@ -96,26 +112,29 @@ def baseline_params() -> Params:
 
 
 def check_runs(runs: int) -> None:
-    if runs > ensemble.MAX_RUNS:
+    """--runs within `sim.limits.RUNS` (the engine's range), with a friendlier line for too many."""
+    high = limits.RUNS.high
+    if isinstance(runs, int) and runs > high:
         raise BadInput(
-            f"--runs {runs:,} is too many: the most in one go is {ensemble.MAX_RUNS:,} "
-            f"(use --runs {ensemble.MAX_RUNS} or less)"
+            f"--runs {runs:,} is too many: the most in one go is {high:,} "
+            f"(use --runs {high} or less)"
         )
-    try:
-        ensemble.check_runs(runs)
-    except ValueError:
-        raise BadInput(
-            f"--runs {runs} is out of range: allowed 1 to {ensemble.MAX_RUNS:,}"
-        ) from None
+    problem = limits.runs_error(runs, field="--runs")
+    if problem:
+        raise BadInput(problem)
 
 
 def check_seed(seed: int) -> None:
-    if not 0 <= seed <= MAX_SEED:
-        raise BadInput(f"--seed {seed} is out of range: allowed 0 to {MAX_SEED} (2^63 - 1)")
+    """--seed within `sim.limits.SEED`: the one seed range of the app, links and command line."""
+    problem = limits.seed_error(seed, field="--seed")
+    if problem:
+        raise BadInput(problem)
 
 
 def parse_sets(sets: Sequence[str] | None, option: str = "--set") -> dict[str, Value]:
     """NAME=VALUE pairs from the command line, checked against the schema."""
+    from sim.params import ParameterError, coerce
+
     values: dict[str, Value] = {}
     for item in sets or []:
         name, sep, raw = item.partition("=")
@@ -132,6 +151,8 @@ def parse_sets(sets: Sequence[str] | None, option: str = "--set") -> dict[str, V
 
 
 def apply_sets(base: Params, sets: Sequence[str] | None, option: str = "--set") -> Params:
+    from sim.params import ParameterError, make_params
+
     overrides = parse_sets(sets, option)
     try:
         return make_params(overrides, base=base)
@@ -145,11 +166,28 @@ def check_out(out: Path | None) -> Path | None:
         return None
     if str(out) == "-":
         return None
-    if out.is_dir():
-        raise BadInput(f"--out {out} is a directory; give a file name")
+    try:
+        outfiles.check_regular(out)  # a FIFO, device or directory would be replaced, not written
+    except outfiles.OutFileError as e:
+        raise BadInput(str(e)) from None
     folder = out.parent
     if not folder.is_dir():
         raise BadInput(f"--out {out}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK) or (out.exists() and not os.access(out, os.W_OK)):
         raise BadInput(f"--out {out}: permission denied")
     return out
+
+
+@contextmanager
+def claim_out(out: Path | None) -> Iterator[Path | None]:
+    """`check_out`, then hold --out's lock file until the block ends: a second run writing the
+    same file at the same time gets one line, "in use by another run" (`sim.outfiles`)."""
+    out = check_out(out)
+    if out is None:
+        yield None
+        return
+    try:
+        with outfiles.exclusive(out) as held:
+            yield held
+    except outfiles.OutFileError as e:
+        raise BadInput(str(e)) from None

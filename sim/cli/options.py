@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from sim.ensemble import MAX_RUNS
+from sim.limits import RUNS
 from sim.outcomes import OUTCOMES
 
 #: Histories `run`, `compare` and `history --outcome` play unless told otherwise.
@@ -64,7 +64,8 @@ RunsOpt = Annotated[
         "--runs",
         "-n",
         metavar="N",
-        help=f"How many histories to play (1 to {MAX_RUNS:,}); more runs, narrower intervals.",
+        help=f"How many histories to play ({RUNS.low} to {RUNS.high:,}); more runs, narrower "
+        "intervals.",
     ),
 ]
 SeedOpt = Annotated[
@@ -118,7 +119,9 @@ PointSeedOpt = Annotated[
 ]
 PointRunsOpt = Annotated[
     int,
-    typer.Option("--runs", "-n", metavar="N", help=f"Histories per point (1 to {MAX_RUNS:,})."),
+    typer.Option(
+        "--runs", "-n", metavar="N", help=f"Histories per point ({RUNS.low} to {RUNS.high:,})."
+    ),
 ]
 WorkersOpt = Annotated[
     int | None,

@@ -1,27 +1,25 @@
-"""`cuba62 params`: every parameter a scenario or --set may change, and the hazard presets."""
+"""`cuba62 params`: every parameter a scenario or --set may change, and the hazard presets.
+
+`sim.params` (pydantic) is imported inside the functions, so that `cuba62 --help` does not pay
+for it (benchmarks/bench_cli.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from sim import calendar
 from sim.cli.errors import BadInput
-from sim.cli.inputs import check_out
+from sim.cli.inputs import claim_out
 from sim.cli.options import OutOpt, TableOrJson
 from sim.cli.render import emit, json_text, render, table, width_for, wrap
-from sim.params import (
-    ACTOR_NAMES,
-    HAZARD_PRESETS,
-    SCHEMA,
-    SPECS,
-    ParamSpec,
-    Value,
-    format_value,
-    unknown_name_message,
-)
+
+if TYPE_CHECKING:
+    from sim.params import ParamSpec, Value
 
 ACTOR_SHORT = {"us": "US", "uk": "UK", "ussr": "USSR", "world": "World"}
 
@@ -46,12 +44,22 @@ def params_command(
 ) -> None:
     """Every parameter you can change with --set or in a scenario file: default, range, unit,
     actor and source (a FACTS.md key or "modelling assumption"), plus the hazard presets."""
+    from sim.params import SCHEMA, SPECS, unknown_name_message
+
     specs: Sequence[ParamSpec] = SCHEMA
     if name is not None:
         if name not in SPECS:
             raise BadInput(unknown_name_message(name, SPECS, "parameter"))
         specs = [SPECS[name]]
-    out = check_out(out)
+    with claim_out(out) as out:
+        _params_output(specs, name, fmt, out)
+
+
+def _params_output(
+    specs: Sequence[ParamSpec], name: str | None, fmt: TableOrJson, out: Path | None
+) -> None:
+    from sim.params import HAZARD_PRESETS, SPECS, format_value
+
     if fmt == TableOrJson.json:
         emit(json_text([_param_json(s) for s in specs]), out)
         return
@@ -118,6 +126,8 @@ def register(app: typer.Typer) -> None:
 
 def typed_value(name: str, value: Value) -> str:
     """A parameter value as typed, with the timezone for date-times."""
+    from sim.params import SPECS, format_value
+
     spec = SPECS[name]
     return format_value(value) + (f" {spec.timezone}" if spec.kind == "datetime" else "")
 
@@ -130,15 +140,15 @@ def _param_range(
     s: ParamSpec, compact: bool = False
 ) -> tuple[float | str | None, float | str | None]:
     """(min, max): numbers for floats, date-times in the parameter's timezone, None otherwise."""
+    from sim.params import format_value
+
     if s.kind == "float":
         if compact:
             assert s.minimum is not None and s.maximum is not None
             return format_value(s.minimum), format_value(s.maximum)
         return s.minimum, s.maximum
     if s.kind == "datetime":
-        first, last = calendar.START, calendar.END
-        if s.timezone == "London":
-            first, last = calendar.london(first), calendar.london(last)
+        first, last = s.time_range()  # the one statement of the range (sim.params)
         if compact:
             return calendar.fmt(first), calendar.fmt(last)
         return format_value(first), format_value(last)
@@ -159,6 +169,8 @@ def _param_unit(s: ParamSpec, short: bool = False) -> str:
 
 
 def _param_json(s: ParamSpec) -> dict[str, Any]:
+    from sim.params import format_value
+
     lo, hi = _param_range(s)
     default: object = format_value(s.default) if s.kind == "datetime" else s.default
     return {
@@ -177,6 +189,8 @@ def _param_json(s: ParamSpec) -> dict[str, Any]:
 
 
 def _param_detail(s: ParamSpec, width: int) -> str:
+    from sim.params import ACTOR_NAMES, format_value
+
     rows = [
         f"{s.name}: {s.label}",
         wrap(s.meaning, width, "  "),
@@ -190,6 +204,8 @@ def _param_detail(s: ParamSpec, width: int) -> str:
 
 
 def _example_value(s: ParamSpec) -> str:
+    from sim.params import HAZARD_PRESETS, format_value
+
     if s.kind == "bool":
         return format_value(not s.default)
     if s.kind == "choice":

@@ -1,4 +1,4 @@
-"""Text for people and files: plain tables and wrapped paragraphs, JSON, CSV, and `emit`, which
+"""Text for people and files: plain tables and wrapped paragraphs, JSON, and `emit`, which
 prints the text or writes it to --out atomically.
 
 Output is plain (no colour, no terminal codes) and, off a terminal, of fixed width, so the same
@@ -7,7 +7,6 @@ command gives the same bytes on screen, in a pipe or in a file.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -16,15 +15,17 @@ import shutil
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich import box
-from rich.console import Console, RenderableType
-from rich.table import Table
+from sim.cli.errors import BadInput, one_line, printable, say
 
-from sim.cli.errors import BadInput, one_line, say
-from sim.scenario import Scenario
+if TYPE_CHECKING:  # rich is imported when something is rendered: `cuba62 --help` needs none
+    from rich.console import RenderableType
+    from rich.table import Table
+
+    from sim.scenario import Scenario
 
 #: Width of tables written to files or pipes: fixed, so the same command gives the same bytes.
 FILE_WIDTH = 100
@@ -39,6 +40,8 @@ def width_for(out: Path | None) -> int:
 
 def render(parts: Sequence[RenderableType], width: int | None = None) -> str:
     """Plain text (no colour, no terminal codes): the same bytes on screen, in a pipe or a file."""
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -57,6 +60,9 @@ def render(parts: Sequence[RenderableType], width: int | None = None) -> str:
 
 def table(*headers: str) -> Table:
     """A rich table with a rule under the header and no frame; long cells fold."""
+    from rich import box
+    from rich.table import Table
+
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
     for name in headers:
         t.add_column(name, overflow="fold")
@@ -104,15 +110,6 @@ def json_text(doc: object) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A header and rows as CSV text (Unix line ends), for the screen or a file."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def scenario_ref(sc: Scenario, path: Path | None) -> str:
     """How to name the scenario again on a command line: its id, or --scenario-file FILE."""
     return f"--scenario-file {path}" if path is not None else sc.id
@@ -124,7 +121,9 @@ def sets_ref(sets: Sequence[str]) -> str:
 
 
 def emit(text: str, out: Path | None) -> None:
-    """Print `text`, or write it to `out` atomically (a temporary file, then a rename)."""
+    """Print `text`, or write it to `out` atomically (a temporary file, then a rename); either
+    way without terminal control characters (`errors.printable`)."""
+    text = printable(text)
     if out is None:
         sys.stdout.write(text)
         sys.stdout.flush()

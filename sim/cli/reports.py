@@ -1,5 +1,6 @@
-"""What the commands that simulate print: the tables of `run` and `compare` and their
-per-history CSV, and the reports of `sensitivity` and `discover`."""
+"""What the commands that simulate print: the tables of `run` and `compare`, and the reports of
+`sensitivity` and `discover`. (Their per-history CSV is `sim.histories_table`, shared with the
+app.)"""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from rich.console import RenderableType
 
 from sim import calendar, ensemble, labels, summary
 from sim.cli.options import DEFAULT_RUNS
-from sim.cli.render import columns, csv_text, scenario_ref, sets_ref, table, wrap
+from sim.cli.render import columns, scenario_ref, sets_ref, table, wrap
 from sim.labels import CONCESSION_PHRASES, CONCESSIONS
 from sim.outcomes import LABELS, OUTCOMES, WAR_OUTCOMES
-from sim.params import ParamSpec, format_value
+from sim.params import ParamSpec
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -179,79 +180,6 @@ def compare_table(
         wrap(summary.what_changed(p, sc.id, base.id, sc.lesson), width, "  "),
     ]
     return parts
-
-
-# --- CSV: one row per history -------------------------------------------------------------------
-
-
-def _when(step: int) -> str:
-    return format_value(calendar.step_time(step)) if step >= 0 else ""
-
-
-def _concession_names(bits: int) -> str:
-    return ";".join(c for i, c in enumerate(CONCESSIONS) if bits & (1 << i))
-
-
-def run_csv(r: ensemble.Results) -> str:
-    outcome, resolved = r.outcome.tolist(), r.resolved_step.tolist()
-    conc, peak, incidents = r.concessions.tolist(), r.peak_escalation.tolist(), r.incidents.tolist()
-    rows = (
-        (
-            i,
-            OUTCOMES[outcome[i]],
-            _when(resolved[i]),
-            _concession_names(conc[i]),
-            peak[i],
-            incidents[i],
-        )
-        for i in range(r.runs)
-    )
-    return csv_text(
-        ("history", "outcome", "resolved", "concessions", "peak_escalation", "incidents"), rows
-    )
-
-
-def compare_csv(p: ensemble.Paired) -> str:
-    s, b = p.scenario, p.baseline
-    so, bo = s.outcome.tolist(), b.outcome.tolist()
-    sr, br = s.resolved_step.tolist(), b.resolved_step.tolist()
-    sc, bc = s.concessions.tolist(), b.concessions.tolist()
-    sp, bp = s.peak_escalation.tolist(), b.peak_escalation.tolist()
-    si, bi = s.incidents.tolist(), b.incidents.tolist()
-    rows = (
-        (
-            i,
-            OUTCOMES[so[i]],
-            OUTCOMES[bo[i]],
-            format_value(so[i] != bo[i]),
-            _when(sr[i]),
-            _when(br[i]),
-            _concession_names(sc[i]),
-            _concession_names(bc[i]),
-            sp[i],
-            bp[i],
-            si[i],
-            bi[i],
-        )
-        for i in range(s.runs)
-    )
-    return csv_text(
-        (
-            "history",
-            "outcome",
-            "baseline_outcome",
-            "changed",
-            "resolved",
-            "baseline_resolved",
-            "concessions",
-            "baseline_concessions",
-            "peak_escalation",
-            "baseline_peak_escalation",
-            "incidents",
-            "baseline_incidents",
-        ),
-        rows,
-    )
 
 
 # --- sensitivity and discover ------------------------------------------------------------------

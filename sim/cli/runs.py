@@ -1,5 +1,9 @@
 """`cuba62 run`, `cuba62 compare` and `cuba62 history`: play a scenario, set it beside a
-baseline, or tell one of its histories."""
+baseline, or tell one of its histories.
+
+The engine (Mesa, numpy) and the reports are imported inside the commands, not here, so that
+`cuba62 --help` and the light commands start fast (docs/PERFORMANCE.md, benchmarks/bench_cli.py).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ from typing import Annotated
 
 import typer
 
-from sim import ensemble, history, summary
+from sim import limits
 from sim.cli.errors import BadInput
-from sim.cli.inputs import apply_sets, check_out, check_runs, check_seed, resolve_scenario
+from sim.cli.inputs import apply_sets, check_runs, check_seed, claim_out, resolve_scenario
 from sim.cli.options import (
     DEFAULT_RUNS,
     Format,
@@ -24,19 +28,8 @@ from sim.cli.options import (
     SetOpt,
 )
 from sim.cli.progress import progress
-from sim.cli.render import (
-    csv_text,
-    emit,
-    json_text,
-    render,
-    scenario_ref,
-    sets_ref,
-    width_for,
-    wrap,
-)
-from sim.cli.reports import compare_csv, compare_table, run_csv, run_table
+from sim.cli.render import emit, json_text, render, scenario_ref, sets_ref, width_for, wrap
 from sim.outcomes import OUTCOMES
-from sim.params import unknown_name_message
 
 RUN_EPILOG = """\b
 Examples:
@@ -111,20 +104,24 @@ def run_command(
     scenario_file: ScenarioFileOpt = None,
 ) -> None:
     """Play a scenario many times and show how often each outcome happens, with 95% intervals."""
+    from sim import ensemble, summary
+    from sim.cli.reports import run_table
+    from sim.histories_table import histories_csv
+
     sc = resolve_scenario(scenario_id, scenario_file)
     check_runs(runs)
     check_seed(seed)
     params = apply_sets(sc.params(), sets)
-    out = check_out(out)
-    with progress(runs, f"Playing {runs:,} histories") as advance:
-        results = ensemble.run(params, runs, seed, progress=advance)
-    if fmt == Format.json:
-        text = json_text(summary.as_json(results, sc.id))
-    elif fmt == Format.csv:
-        text = run_csv(results)
-    else:
-        text = render(run_table(sc, results, sets or [], scenario_file, width_for(out)))
-    emit(text, out)
+    with claim_out(out) as out:
+        with progress(runs, f"Playing {runs:,} histories") as advance:
+            results = ensemble.run(params, runs, seed, progress=advance)
+        if fmt == Format.json:
+            text = json_text(summary.as_json(results, sc.id))
+        elif fmt == Format.csv:
+            text = histories_csv(results)
+        else:
+            text = render(run_table(sc, results, sets or [], scenario_file, width_for(out)))
+        emit(text, out)
 
 
 def compare_command(
@@ -158,25 +155,29 @@ def compare_command(
 ) -> None:
     """Play a scenario and a baseline on the same histories and show what the change did: to
     the outcomes and to what the deals contain."""
+    from sim import ensemble, summary
+    from sim.cli.reports import compare_table
+    from sim.histories_table import csv_text, histories_csv
+
     sc = resolve_scenario(scenario_id, scenario_file)
     base = resolve_scenario(baseline, None, what="--baseline")
     check_runs(runs)
     check_seed(seed)
     params = apply_sets(sc.params(), sets)
     base_params = apply_sets(base.params(), baseline_sets, option="--baseline-set")
-    out = check_out(out)
     total = runs if params == base_params else 2 * runs
-    with progress(total, f"Playing {runs:,} histories on each side") as advance:
-        paired = ensemble.run_paired(params, base_params, runs, seed, progress=advance)
-    if fmt == CompareFormat.json:
-        text = json_text(summary.compare_json(paired, sc.id, base.id, sc.lesson))
-    elif fmt == CompareFormat.csv:
-        text = compare_csv(paired)
-    elif fmt == CompareFormat.csv_summary:
-        text = csv_text(summary.COMPARE_ROWS_HEADER, summary.compare_rows(paired))
-    else:
-        text = render(compare_table(sc, base, paired, width_for(out)))
-    emit(text, out)
+    with claim_out(out) as out:
+        with progress(total, f"Playing {runs:,} histories on each side") as advance:
+            paired = ensemble.run_paired(params, base_params, runs, seed, progress=advance)
+        if fmt == CompareFormat.json:
+            text = json_text(summary.compare_json(paired, sc.id, base.id, sc.lesson))
+        elif fmt == CompareFormat.csv:
+            text = histories_csv(paired)
+        elif fmt == CompareFormat.csv_summary:
+            text = csv_text(summary.COMPARE_ROWS_HEADER, summary.compare_rows(paired))
+        else:
+            text = render(compare_table(sc, base, paired, width_for(out)))
+        emit(text, out)
 
 
 def history_command(
@@ -188,7 +189,7 @@ def history_command(
             "--index",
             "-i",
             metavar="I",
-            help=f"Which history (0 to {ensemble.MAX_RUNS - 1:,}); default 0.",
+            help=f"Which history ({limits.HISTORY.low} to {limits.HISTORY.high:,}); default 0.",
             show_default=False,
         ),
     ] = None,
@@ -215,6 +216,9 @@ def history_command(
 ) -> None:
     """Tell one simulated history day by day (Washington and London time), with the reasons
     behind each choice."""
+    from sim import ensemble, history
+    from sim.params import unknown_name_message
+
     sc = resolve_scenario(scenario_id, scenario_file)
     check_seed(seed)
     params = apply_sets(sc.params(), sets)
@@ -233,12 +237,13 @@ def history_command(
         if found is None:
             raise BadInput(
                 f"no history among the first {runs:,} (seed {seed}) ended in '{outcome}'; "
-                f"try a larger --runs (up to {ensemble.MAX_RUNS:,}) or another --seed"
+                f"try a larger --runs (up to {limits.RUNS.high:,}) or another --seed"
             )
         index = found
     index = 0 if index is None else index
-    if not 0 <= index < ensemble.MAX_RUNS:
-        raise BadInput(f"--index {index} is out of range: allowed 0 to {ensemble.MAX_RUNS - 1:,}")
+    problem = limits.HISTORY.error(index, field="--index")
+    if problem:
+        raise BadInput(problem)
     h = history.replay(params, seed, index)
     ref = scenario_ref(sc, scenario_file) + sets_ref(sets or []) + f" --seed {seed}"
     width = width_for(None)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import RenderableType
 
-from sim import lessons, sources, summary
 from sim.cli.errors import BadInput, error, one_line
 from sim.cli.inputs import all_scenarios, baseline_params, load_file, resolve_scenario
 from sim.cli.options import ScenarioArg, ScenarioFileOpt
@@ -25,10 +22,12 @@ from sim.cli.render import (
     width_for,
     wrap,
 )
-from sim.labels import CONCESSION_PHRASES, OUTCOME_LABELS
-from sim.lessons import Expectation
-from sim.params import SPECS
-from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from sim.lessons import Expectation
+    from sim.scenario import Scenario
 
 #: "[OH, S:46]" in a scenario's historical basis.
 CITATION = re.compile(r"\[([^\[\]]+)\]")
@@ -71,6 +70,8 @@ def show_command(
 ) -> None:
     """Explain a scenario: its question, historical basis, sources, what to notice, what to try,
     and the parameters it changes from the baseline."""
+    from sim.params import SPECS
+
     sc = resolve_scenario(scenario_id, scenario_file)
     width = width_for(None)
     parts: list[RenderableType] = [f"{sc.title}  ({sc.id})", ""]
@@ -130,7 +131,7 @@ def validate_command(
             failed += 1
             error(str(e))
         else:
-            sys.stdout.write(f"{path}: ok\n")
+            emit(f"{path}: ok\n", None)
     if failed:
         raise typer.Exit(2)
 
@@ -156,6 +157,9 @@ def register_validate(app: typer.Typer) -> None:
 def expectation_text(e: Expectation) -> str:
     """One `expect` entry in words: 'British Thors immobilised in the deal: more often than in
     the baseline (beyond chance)'."""
+    from sim import lessons, summary
+    from sim.labels import CONCESSION_PHRASES, OUTCOME_LABELS
+
     if e.measure == lessons.ANY_WAR:
         name = "any fighting"
     elif e.measure in OUTCOME_LABELS:
@@ -173,6 +177,8 @@ def expectation_text(e: Expectation) -> str:
 def _citations(sc: Scenario) -> list[str]:
     """The scenario's sources, then any other citation in its historical basis and lesson, each
     once."""
+    from sim import sources
+
     found = list(sc.sources)
     for bracket in CITATION.findall(f"{sc.historical_basis}\n{sc.lesson}"):
         found += sources.citations_in(bracket, strict=True)
@@ -180,6 +186,8 @@ def _citations(sc: Scenario) -> list[str]:
 
 
 def _reference(citation: str) -> str:
+    from sim import sources
+
     try:
         return sources.resolve(citation)
     except sources.SourceError as e:

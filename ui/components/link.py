@@ -66,8 +66,12 @@ def read_url(query: Mapping[str, str]) -> tuple[str, int, int, Params, int | Non
     )
     history_index = _link_number(query, history(runs), None, "Showing history 0.", notices)
     params = found[option].params()
+    unknown: list[str] = []
     for name, raw in query.items():
         if name in RESERVED or name in IGNORED_URL_KEYS:
+            continue
+        if name not in SPECS:
+            unknown.append(name)
             continue
         try:
             chosen = make_params({name: raw}, base=params)
@@ -75,7 +79,27 @@ def read_url(query: Mapping[str, str]) -> tuple[str, int, int, Params, int | Non
             notices.append(_short(f"{error} (in the link). Using the scenario's value instead."))
             continue
         params = chosen
+    if unknown:
+        notices.append(_unknown_names(unknown))
     return option, seed, runs, params, history_index, notices
+
+
+#: How many unknown parameter names one warning lists before "and N more".
+UNKNOWN_SHOWN = 5
+
+
+def _unknown_names(names: list[str]) -> str:
+    """One warning for every unknown parameter in a link (a link with hundreds of them must not
+    fill the page with warnings): the first few names, and how many more."""
+    if len(names) == 1:
+        text = unknown_name_message(names[0][:64], SPECS, "parameter")
+        return _short(f"{text} (in the link); it was ignored.")
+    shown = ", ".join(f"'{n[:40]}'" for n in names[:UNKNOWN_SHOWN])
+    more = f" and {len(names) - UNKNOWN_SHOWN:,} more" if len(names) > UNKNOWN_SHOWN else ""
+    return _short(
+        f"unknown parameters in the link: {shown}{more}; they were ignored (the Sources & "
+        "model page lists every parameter)."
+    )
 
 
 def _short(text: str, limit: int = 300) -> str:
