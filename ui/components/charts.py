@@ -34,6 +34,11 @@ from sim.summary import Share
 SCENARIO_COLOUR = "#0072B2"  # Okabe–Ito blue
 BASELINE_COLOUR = "#E69F00"  # Okabe–Ito orange
 INK = "#222222"
+TEXT = "#262730"  # Streamlit's text colour: 15:1 on white
+#: Axis and legend type at least this large (px) on every chart, not only on a projector.
+FONT = 14
+#: Category labels wrap onto lines of about this many characters instead of being cut off.
+WRAP = 22
 SCENARIO = "This scenario"
 BASELINE = "Baseline"
 RUN_ORDER = [SCENARIO, BASELINE]
@@ -102,6 +107,7 @@ def spec_of(chart: alt.TopLevelMixin, kind: str) -> Spec:
     building a chart) is skipped for them."""
     spec: Spec = chart.to_dict(validate=kind not in _VALIDATED)
     _VALIDATED.add(kind)
+    readable(spec)
     view = spec.get("config", {}).get("view", {})
     for name in ("continuousWidth", "continuousHeight"):
         view.pop(name, None)
@@ -110,6 +116,35 @@ def spec_of(chart: alt.TopLevelMixin, kind: str) -> Spec:
         if not spec["config"]:
             del spec["config"]
     return spec
+
+
+def readable(spec: Spec) -> Spec:
+    """Type a class can read (changes and returns `spec`): axis and legend text at least
+    `FONT` px in a dark colour; labels are never cut short (`labelLimit` 0: no limit)."""
+    config = spec.setdefault("config", {})
+    for part in ("axis", "legend", "header"):
+        entry = config.setdefault(part, {})
+        entry.update(labelFontSize=FONT, titleFontSize=FONT, labelColor=TEXT, titleColor=TEXT)
+        entry.setdefault("labelLimit", 0)
+    config.setdefault("title", {}).update(fontSize=FONT + 2, color=TEXT)
+    return spec
+
+
+def wrap(text: str, width: int = WRAP) -> list[str]:
+    """`text` on lines of at most about `width` characters, broken between words."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]
+
+
+def wrapped_labels(labels: list[str], width: int = WRAP) -> str:
+    """A Vega `labelExpr` that prints each of `labels` wrapped onto several lines (the data keep
+    the whole label, for tooltips and the chart in words)."""
+    return f"{json.dumps({label: wrap(label, width) for label in labels})}[datum.value]"
 
 
 def for_projector(spec: Spec, scale: float = 1.5) -> Spec:
@@ -181,7 +216,12 @@ def grouped_bars(rows: list[dict[str, object]], order: list[str], x_title: str) 
     """Horizontal bars, scenario and baseline side by side per category, with 95% whiskers."""
     data = pd.DataFrame(rows)
     base = alt.Chart(data).encode(
-        y=alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=150)),
+        y=alt.Y(
+            "category:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order)),
+        ),
         yOffset=alt.YOffset("run:N", sort=RUN_ORDER),
         tooltip=[
             alt.Tooltip("category:N", title="What"),
@@ -309,7 +349,7 @@ def fan_figure(side: Side, title: str, colour: str, end: dt.datetime | None = No
     y_axis = alt.Axis(
         values=list(range(len(LADDER))),
         labelExpr=f"{names}[datum.value]",
-        labelLimit=140,
+        labelLimit=0,
         labelOverlap=False,
         title=None,
         grid=True,
@@ -425,8 +465,7 @@ def resolution_text(scen: Side, base: Side, first: int, last: int) -> tuple[str,
         med = f"; median negotiated settlement {calendar.fmt(median)}" if median else ""
         parts.append(f"{run}: {pct(resolved)} of histories end before 20 Nov{med}")
     per_day = "; ".join(
-        f"{day_text(d)}: {pct(float(scen.day_shares[d]))} vs "
-        f"{pct(float(base.day_shares[d]))}"
+        f"{day_text(d)}: {pct(float(scen.day_shares[d]))} vs {pct(float(base.day_shares[d]))}"
         for d in range(first, last + 1)
     )
     caption = "The crisis ends, " + "; ".join(short) + " (Washington dates)."

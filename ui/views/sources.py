@@ -64,7 +64,7 @@ def section(markdown: str, title: str) -> str | None:
 
 FACTS_NOTE = (
     "Source keys (such as OH, UPI93 or S:46) refer to the project's fact base: FACTS.md, a sourced "
-    "list of facts about Britain and the crisis, in seven sections (§1–§7); \"FACTS §7\" means "
+    'list of facts about Britain and the crisis, in seven sections (§1–§7); "FACTS §7" means '
     "its section 7."
 )
 SEED_NOTE = (
