@@ -249,6 +249,7 @@ def main() -> None:
             f"**{base.outcome_label}** in the baseline; they diverge at "
             f"{calendar.fmt_step(diverge)}."
         )
+    st.header("The two histories, line by line", anchor=False)
     view = st.radio(
         "Show the two histories",
         [SIDE_BY_SIDE, INTERLEAVED],
@@ -265,7 +266,7 @@ def main() -> None:
             timeline(scen, "This scenario", diverge)
         with right:
             timeline(base, "Baseline", diverge)
-    st.subheader("Share this history", anchor=False)
+    st.header("Share this history", anchor=False)
     st.code(link.share_link(query), language=None, wrap_lines=True)
 
 

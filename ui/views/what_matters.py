@@ -141,7 +141,7 @@ def draw(spec: charts.Spec, description: str) -> None:
 
 
 def influence_section(base: Params, outcome: str) -> None:
-    st.subheader(f"Which settings move the chance of '{LABELS[outcome]}' most?", anchor=False)
+    st.header(f"Which settings move the chance of '{LABELS[outcome]}' most?", anchor=False)
     with st.form("wm-tornado", border=True):
         method = st.radio(
             "How carefully to measure",
@@ -197,7 +197,7 @@ def influence_section(base: Params, outcome: str) -> None:
 
 
 def heatmap_section(base: Params, outcome: str) -> None:
-    st.subheader("How two settings work together", anchor=False)
+    st.header("How two settings work together", anchor=False)
     names = list(view_link.NUMBER_NAMES)
     with st.form("wm-heatmap", border=True):
         left, right = st.columns(2)
@@ -303,7 +303,7 @@ def plain_rule(name: str, lo: float | None, hi: float | None) -> str:
 
 
 def rules_section(base: Params, outcome: str) -> None:
-    st.subheader(f"When does '{LABELS[outcome]}' become likely?", anchor=False)
+    st.header(f"When does '{LABELS[outcome]}' become likely?", anchor=False)
     with st.form("wm-rules", border=True):
         threshold = st.select_slider(
             f"Count it as likely when more histories than this end in '{LABELS[outcome]}'",
