@@ -33,8 +33,9 @@ CSS = f"""
   outline: 3px solid {FOCUS} !important; outline-offset: 1px; }}
 [data-testid="stCheckbox"] label:has(input:focus-visible) {{
   outline: 3px solid {FOCUS}; outline-offset: 2px; }}
-/* Streamlit's grey captions (#828180, 3.9:1) fail WCAG AA for small text: 7:1 instead. */
-[data-testid="stCaptionContainer"] {{ color: {CAPTION} !important; }}
+/* Streamlit draws captions grey at 60% opacity (2.9:1): they fail WCAG AA; 7.4:1 instead. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
+  color: {CAPTION} !important; opacity: 1 !important; }}
 /* The sidebar toggle says what it opens. */
 [data-testid="stExpandSidebarButton"] {{ min-height: 44px; min-width: 44px; padding: 0 0.7rem;
   border: 1px solid #767676; border-radius: 0.5rem; background: #ffffff; }}
