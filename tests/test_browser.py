@@ -338,7 +338,8 @@ TAP_TARGETS_JS = """() => {
   const small = [];
   for (const e of document.querySelectorAll(sel.join(','))) {
     const r = e.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;  // not shown
+    // Not shown, or a skip link kept 1 px until it is focused.
+    if (r.width <= 1 || r.height <= 1) continue;
     if (e.closest('[data-testid="stToolbar"], [data-testid="stMarkdownContainer"] p')) continue;
     if (r.height < 44 || r.width < 44) {
       const name = e.innerText || e.getAttribute('aria-label') || '';

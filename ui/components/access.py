@@ -43,7 +43,10 @@ CSS = f"""
   font-weight: 600; font-size: 1rem; color: #262730; }}
 @media (max-width: {NARROW_PX}px) {{
   /* Tap targets of at least 44 x 44 px (WCAG 2.5.5). */
-  [data-testid="stMain"] button, [data-testid="stSidebar"] button, summary,
+  summary {{ min-height: 44px !important; box-sizing: border-box; }}
+  /* Heading anchors appear only on hover, which a phone has not: hide their 16 px links. */
+  [data-testid="stHeaderActionElements"] {{ display: none !important; }}
+  [data-testid="stMain"] button, [data-testid="stSidebar"] button,
   [data-testid="stSidebarNav"] a, [data-baseweb="select"] > div,
   [data-testid="stNumberInputContainer"], [data-testid="stNumberInputContainer"] input {{
     min-height: 44px; }}

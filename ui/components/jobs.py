@@ -36,7 +36,8 @@ def asked(job: str, submitted: bool) -> bool:
     key = view_link.asked_key(job)
     if submitted:
         st.session_state[key] = True
-    if st.session_state.pop("wm.stopped", None) == job:
+    if st.session_state.get("wm.stopped") == job:
+        del st.session_state["wm.stopped"]
         st.info("Stopped. Press the button above to start again (the work done is kept).")
     return bool(st.session_state.get(key))
 
