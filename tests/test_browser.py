@@ -341,7 +341,7 @@ TAP_TARGETS_JS = """() => {
     // Not shown, or a skip link kept 1 px until it is focused.
     if (r.width <= 1 || r.height <= 1) continue;
     if (e.closest('[data-testid="stToolbar"], [data-testid="stMarkdownContainer"] p')) continue;
-    if (r.height < 44 || r.width < 44) {
+    if (Math.round(r.height) < 44 || Math.round(r.width) < 44) {  // sub-pixel layouts
       const name = e.innerText || e.getAttribute('aria-label') || '';
       small.push(`${e.tagName} "${name.slice(0, 30)}"`
         + ` ${Math.round(r.width)}x${Math.round(r.height)}`);
