@@ -630,7 +630,7 @@ def test_what_matters_page_renders_and_caps_work() -> None:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "ui" / "views" / "what_matters.py"), default_timeout=180)
-    at.session_state["scenario_id"] = "baseline"  # as the Explore page leaves it
+    at.session_state["w.scenario"] = "baseline"  # as the Explore page leaves it
     small = {
         "wm.samples": 8,
         "wm.sens_runs": 100,
@@ -643,7 +643,18 @@ def test_what_matters_page_renders_and_caps_work() -> None:
         at.session_state[key] = value
     at.run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="wm.scenario").value == "baseline"
+    assert at.selectbox(key="w.scenario").value == "baseline"
+    # Nothing heavy starts by itself: each job waits for its button.
+    assert not any("What moves" in m.value for m in at.markdown)
+    assert [c.value for c in at.caption if c.value.startswith("Press '")] == [
+        "Press 'Rank the settings' to play 9,600 histories.",
+        "Press 'Draw the map' to play 900 histories.",
+        "Press 'Find the rules' to play 6,000 histories.",
+    ]
+    for button in ("Rank the settings", "Draw the map", "Find the rules"):
+        next(b for b in at.button if b.label == button).click()
+        at.run()
+        assert not at.exception, at.exception
     markdown = " ".join(m.value for m in at.markdown)
     assert "What moves the share of histories ending in 'Nuclear weapons used' most:" in markdown
     assert "coverage" in markdown and "density" in markdown
@@ -653,7 +664,7 @@ def test_what_matters_page_renders_and_caps_work() -> None:
     at.radio(key="wm.method").set_value("sobol")
     at.select_slider(key="wm.samples").set_value(32)
     at.select_slider(key="wm.sens_runs").set_value(500)
-    at.button[0].click()
+    next(b for b in at.button if b.label == "Rank the settings").click()
     at.run()
     assert not at.exception
     assert any("this page plays at most 120,000" in w.value for w in at.warning)

@@ -8,6 +8,7 @@ scenario, and the other two pages render. Runs are small (runs=500) to keep this
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -471,10 +472,14 @@ def test_history_reasons_are_readable_and_interleaved_view_tags_lines() -> None:
     at = run_ok(new_app())
     at.switch_page("views/history.py")
     run_ok(at)
-    why = [c.value for c in at.caption if c.value.startswith("Why:")]
+    why = [c.value for c in at.caption if " chose this " in c.value]
     assert why, "no reasons shown"
     assert all("_" not in w for w in why), why  # no internal component names
-    assert all(("(for, +" in w) or ("(against, −" in w) for w in why), why
+    # Sentences in plain words: who chose, because of what, without utility weights.
+    assert all(re.match(r"^(Washington|London|Moscow) chose this ", w) for w in why), why
+    assert any("mainly because of" in w for w in why), why
+    assert any("the Foreign Office's concern, “" in w for w in why), why
+    assert not any(re.search(r"[+−]\d\.\d\d", w) for w in why), why
     at.radio(key="w.history_view").set_value("Interleaved by date")
     run_ok(at)
     assert any("Histories diverge here" in i.value for i in at.info)

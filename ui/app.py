@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/, not the repository, on the path
     sys.path.insert(0, str(ROOT))
 
-from ui.components import link, session  # noqa: E402
+from ui.components import access, link, session, view_link  # noqa: E402
 
 # Not "pages/": Streamlit would treat that folder as its automatic multipage app and serve a deep
 # link's page file on its own (without this entry script) until someone has opened "/".
@@ -60,7 +60,8 @@ BASE_CSS = """
 
 
 def main() -> None:
-    st.set_page_config(page_title="cuba62", layout="wide")
+    # "auto": the settings panel starts open on a wide screen and closed on a phone.
+    st.set_page_config(page_title="cuba62", layout="wide", initial_sidebar_state="auto")
     navigation = st.navigation(
         [
             st.Page(VIEWS / "explore.py", title="Explore", url_path="explore", default=True),
@@ -70,6 +71,8 @@ def main() -> None:
         ]
     )
     st.html(BASE_CSS)
+    access.install()
+    view_link.init_presentation()
     with st.sidebar:
         presenting = st.toggle(
             "Presentation mode",
@@ -80,6 +83,7 @@ def main() -> None:
         st.html(PRESENTATION_CSS)
     with session.friendly_errors("start-up"):
         link.init_session()
+    view_link.show_view_notices()
     navigation.run()
 
 

@@ -34,6 +34,11 @@ from sim.summary import Share
 SCENARIO_COLOUR = "#0072B2"  # Okabe–Ito blue
 BASELINE_COLOUR = "#E69F00"  # Okabe–Ito orange
 INK = "#222222"
+TEXT = "#262730"  # Streamlit's text colour: 15:1 on white
+#: Axis and legend type at least this large (px) on every chart, not only on a projector.
+FONT = 14
+#: Category labels wrap onto lines of about this many characters instead of being cut off.
+WRAP = 22
 SCENARIO = "This scenario"
 BASELINE = "Baseline"
 RUN_ORDER = [SCENARIO, BASELINE]
@@ -101,6 +106,7 @@ def spec_of(chart: alt.TopLevelMixin, kind: str) -> Spec:
     building a chart) is skipped for them."""
     spec: Spec = chart.to_dict(validate=kind not in _VALIDATED)
     _VALIDATED.add(kind)
+    readable(spec)
     view = spec.get("config", {}).get("view", {})
     for name in ("continuousWidth", "continuousHeight"):
         view.pop(name, None)
@@ -109,6 +115,35 @@ def spec_of(chart: alt.TopLevelMixin, kind: str) -> Spec:
         if not spec["config"]:
             del spec["config"]
     return spec
+
+
+def readable(spec: Spec) -> Spec:
+    """Type a class can read (changes and returns `spec`): axis and legend text at least
+    `FONT` px in a dark colour; labels are never cut short (`labelLimit` 0: no limit)."""
+    config = spec.setdefault("config", {})
+    for part in ("axis", "legend", "header"):
+        entry = config.setdefault(part, {})
+        entry.update(labelFontSize=FONT, titleFontSize=FONT, labelColor=TEXT, titleColor=TEXT)
+        entry.setdefault("labelLimit", 0)
+    config.setdefault("title", {}).update(fontSize=FONT + 2, color=TEXT)
+    return spec
+
+
+def wrap(text: str, width: int = WRAP) -> list[str]:
+    """`text` on lines of at most about `width` characters, broken between words."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]
+
+
+def wrapped_labels(labels: list[str], width: int = WRAP) -> str:
+    """A Vega `labelExpr` that prints each of `labels` wrapped onto several lines (the data keep
+    the whole label, for tooltips and the chart in words)."""
+    return f"{json.dumps({label: wrap(label, width) for label in labels})}[datum.value]"
 
 
 def for_projector(spec: Spec, scale: float = 1.5) -> Spec:
@@ -180,7 +215,12 @@ def grouped_bars(rows: list[dict[str, object]], order: list[str], x_title: str) 
     """Horizontal bars, scenario and baseline side by side per category, with 95% whiskers."""
     data = pd.DataFrame(rows)
     base = alt.Chart(data).encode(
-        y=alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=150)),
+        y=alt.Y(
+            "category:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order)),
+        ),
         yOffset=alt.YOffset("run:N", sort=RUN_ORDER),
         tooltip=[
             alt.Tooltip("category:N", title="What"),
@@ -308,7 +348,7 @@ def fan_figure(side: Side, title: str, colour: str, end: dt.datetime | None = No
     y_axis = alt.Axis(
         values=list(range(len(LADDER))),
         labelExpr=f"{names}[datum.value]",
-        labelLimit=140,
+        labelLimit=0,
         labelOverlap=False,
         title=None,
         grid=True,

@@ -15,7 +15,7 @@ import streamlit as st
 
 from sim.limits import APP_DEFAULT_RUNS, APP_RUNS, SEED, Bounds, history
 from sim.params import SPECS, ParameterError, Params, make_params, unknown_name_message
-from ui.components import session
+from ui.components import session, view_link
 
 #: URL parameters that are not model parameters.
 RESERVED = ("scenario", "seed", "runs", "history")
@@ -68,7 +68,7 @@ def read_url(query: Mapping[str, str]) -> tuple[str, int, int, Params, int | Non
     params = found[option].params()
     unknown: list[str] = []
     for name, raw in query.items():
-        if name in RESERVED or name in IGNORED_URL_KEYS:
+        if name in RESERVED or name in IGNORED_URL_KEYS or name in view_link.VIEW_KEYS:
             continue
         if name not in SPECS:
             unknown.append(name)
@@ -134,6 +134,7 @@ def url_query(settings: session.Settings, extra: Mapping[str, str] | None = None
         reference = (settings.baseline if settings.uploaded else settings.scenario).params()
         for name, value in settings.params.differences(reference).items():
             query[name] = session.url_text(SPECS[name], value)
+    query.update(view_link.presentation_query())
     query.update(extra or {})
     return query
 

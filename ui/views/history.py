@@ -13,10 +13,10 @@ import streamlit as st
 from sim import calendar, history
 from sim.ensemble import Results
 from sim.labels import COMPONENT_LABELS, LABELS, OUTCOMES
-from ui.components import cache, link, session
+from ui.components import cache, link, session, view_link
 
 K_FIND = "w.find_outcome"
-K_VIEW = "w.history_view"
+K_VIEW = view_link.K_HISTORY_VIEW
 ACTOR = history.ACTOR_LABEL
 SIDE_BY_SIDE = "Side by side"
 INTERLEAVED = "Interleaved by date"
@@ -87,27 +87,48 @@ def pickers(results: Results, runs: int) -> None:
 
 
 def reason_name(component: str) -> str:
-    """A utility component in words, as each agent words it beside its rule (`sim.labels`)."""
-    return COMPONENT_LABELS.get(component, component.replace("_", " "))
+    """A utility component in words, as each agent words it beside its rule (`sim.labels`):
+    "Foreign Office — the UN route" reads "the Foreign Office's concern, “the UN route”"."""
+    label = COMPONENT_LABELS.get(component, component.replace("_", " "))
+    body, dash, concern = label.partition(" — ")
+    return f"the {body}'s concern, “{concern}”," if dash else label
 
 
-def signed(value: float) -> str:
-    """'+0.80' / '−0.27', with a true minus sign."""
-    return f"{'−' if value < 0 else '+'}{abs(value):.2f}"
+def listed(names: list[str]) -> str:
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return text.rstrip(",")
 
 
 def why_text(line: history.Line) -> str:
-    """'Why: Foreign Office — realism about influence (against, −0.27); … Chance of this
-    choice: 45%.' Empty when the line has no reasons."""
-    parts = [
-        f"{reason_name(name)} ({'for' if value > 0 else 'against'}, {signed(value)})"
-        for name, value in line.why
-    ]
-    text = "Why: " + "; ".join(parts) + "." if parts else ""
+    """The reasons for a choice as a sentence: 'London chose this mainly because of the
+    Foreign Office's concern, “the UN route”, although the risk of war weighed against it.
+    Chance of this choice: 45%.' The two strongest reasons each way, the strength in words
+    (strongly: at least 0.5 in utility), the weights themselves left out. Empty for incidents."""
+    who = ACTOR.get(line.actor, line.actor)
+    pushes = [(n, v) for n, v in line.why if v > 0][:2]
+    pulls = [(n, v) for n, v in line.why if v < 0][:2]
+
+    def names(reasons: list[tuple[str, float]]) -> str:
+        return listed([reason_name(n) for n, _ in reasons])
+
+    def strength(reasons: list[tuple[str, float]]) -> str:
+        return "strongly " if abs(reasons[0][1]) >= 0.5 else ""
+
+    text = ""
+    if pushes:
+        text = f"{who} chose this mainly because of {names(pushes)}"
+        if pulls:
+            text += f", although {names(pulls)} {strength(pulls)}weighed against it"
+        text += "."
+    elif pulls:
+        text = f"{who} chose this even though {names(pulls)} {strength(pulls)}weighed against it."
     if line.chance is not None:
-        chance = "under 1%" if line.chance < 0.01 else f"{line.chance:.0%}"
-        text = (text + " " if text else "") + f"Chance of this choice: {chance}."
-    return text
+        if line.chance < 0.2:
+            chance = "under 1%" if line.chance < 0.01 else f"{line.chance:.0%}"
+            text += f" An unlikely choice ({chance}): the dice fell this way in this history."
+        else:
+            text += f" Chance of this choice: {line.chance:.0%}."
+    return text.strip()
 
 
 def line_markdown(line: history.Line, tag: str | None = None) -> str:
@@ -199,6 +220,8 @@ def main() -> None:
     runs = settings.runs
     index = _clamp_index(runs)
     st.title("One history", anchor=False)
+    view_link.init_history()
+    view_link.show_view_notices()
     session.show_notices()
     st.caption(
         f"Scenario '{settings.scenario.title}' beside the baseline: {runs:,} histories, seed "
@@ -214,7 +237,7 @@ def main() -> None:
         p = cache.paired(settings)
     pickers(p.scenario, runs)
     index = int(st.session_state.get(session.K_HISTORY, index))
-    query = link.sync_url(settings, {"history": str(index)})
+    query = link.sync_url(settings, {"history": str(index), **view_link.history_query()})
     scen = cache.replay(settings.params, settings.seed, index)
     base = cache.replay(settings.baseline.params(), settings.seed, index)
     diverge = history.divergence(scen, base)
@@ -226,6 +249,7 @@ def main() -> None:
             f"**{base.outcome_label}** in the baseline; they diverge at "
             f"{calendar.fmt_step(diverge)}."
         )
+    st.header("The two histories, line by line", anchor=False)
     view = st.radio(
         "Show the two histories",
         [SIDE_BY_SIDE, INTERLEAVED],
@@ -242,7 +266,7 @@ def main() -> None:
             timeline(scen, "This scenario", diverge)
         with right:
             timeline(base, "Baseline", diverge)
-    st.subheader("Share this history", anchor=False)
+    st.header("Share this history", anchor=False)
     st.code(link.share_link(query), language=None, wrap_lines=True)
 
 

@@ -1,28 +1,29 @@
 """What matters? Which settings move an outcome most (tornado chart), how an outcome depends on
 two settings at once (heat map), and when it happens (rules found by scenario discovery).
 
-Every number is computed by `sim.analysis` in small cached batches (st.cache_data), so a progress
-bar can move while it works and a repeated request is instant. Work per request is capped; the
-command line (`cuba62 sensitivity`, `cuba62 sweep`, `cuba62 discover`) has no such limit.
+Written for a class first: each section asks its question in plain words and answers it in plain
+words; the method's name, its indices and the rules' coverage and density sit in a "For
+researchers" box under each answer.
+
+Nothing is computed until its button is pressed (or a link asks for it with `show=`), one job at a
+time, with a progress bar and a Stop button. Every number is computed by `sim.analysis` in small
+cached batches (st.cache_data), so a stopped job keeps what it had done and a repeated request is
+instant. Work per request is capped; the command line (`cuba62 sensitivity`, `cuba62 sweep`,
+`cuba62 discover`) has no such limit. The page's choices are in its link (`view_link`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import altair as alt
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import streamlit as st
 
 from sim.analysis import (
     RANK_KEY,
     Sensitivity,
-    evaluate,
     float_specs,
     latin_design,
-    points,
     problem,
     sensitivity_design,
     sensitivity_evaluations,
@@ -32,70 +33,28 @@ from sim.analysis import (
 )
 from sim.labels import DESCRIPTIONS, LABELS, OUTCOMES
 from sim.params import SPECS, Params
-from sim.scenario import BASELINE_ID, Scenario
 from sim.summary import wilson
-from ui.components import session
+from ui.components import charts, controls, link, session, view_link
+from ui.components.jobs import SEED, asked, outcome_counts
+from ui.components.view_link import WM_BY_KEY
 
 #: Most histories one chart may run per request (sample points × histories per point).
 MAX_SENSITIVITY = 120_000
 MAX_HEATMAP = 64_000
 MAX_DISCOVERY = 90_000
-#: Sample points per cached batch: small enough for a smooth progress bar.
-BATCH = 6
 BAR_COLOUR = "#0072B2"  # Okabe–Ito blue
 INK = "#222222"
-SEED = 0
 
 NUMBER_SPECS = float_specs()
 
 
-#: Starting values of this page's widgets (set once per session, so that a link or a test can
-#: preset them through st.session_state without a widget default competing).
-DEFAULTS: dict[str, object] = {
-    "wm.outcome": "nuclear_war",
-    "wm.method": "morris",
-    "wm.samples": 16,
-    "wm.sens_runs": 200,
-    "wm.across": "ussr.risk_acceptance",
-    "wm.up": "us.hawkishness",
-    "wm.size": 6,
-    "wm.heat_runs": 300,
-    "wm.threshold": 5.0,
-    "wm.disc_samples": 120,
-    "wm.disc_runs": 200,
-}
+def allowed(key: str) -> list[object]:
+    """The choices of a control, as the link reader knows them (one list for both)."""
+    return list(WM_BY_KEY[key].allowed)
 
 
 def label_of(name: str) -> str:
     return SPECS[name].label
-
-
-# --- cached computation -------------------------------------------------------------------------
-
-
-@st.cache_data(max_entries=4096, show_spinner=False)
-def _batch_counts(
-    base_key: str, names: tuple[str, ...], rows: tuple[tuple[float, ...], ...], runs: int, seed: int
-) -> npt.NDArray[np.int64]:
-    base = Params.from_key(base_key)
-    specs = [SPECS[n] for n in names]
-    return evaluate(points(base, specs, np.array(rows, dtype=np.float64)), runs, seed)
-
-
-def outcome_counts(
-    base: Params, names: Sequence[str], x: npt.NDArray[np.float64], runs: int, label: str
-) -> npt.NDArray[np.int64]:
-    """Outcome counts at every row of `x`, in cached batches, with a progress bar meanwhile."""
-    key = base.key()
-    bar = st.progress(0.0, text=label)
-    parts = []
-    for start in range(0, len(x), BATCH):
-        rows = tuple(tuple(float(v) for v in row) for row in x[start : start + BATCH])
-        parts.append(_batch_counts(key, tuple(names), rows, runs, SEED))
-        done = min(len(x), start + BATCH)
-        bar.progress(done / len(x), text=f"{label}: {done:,} of {len(x):,} settings played")
-    bar.empty()
-    return np.vstack(parts)
 
 
 def in_words(message: str) -> str:
@@ -118,35 +77,19 @@ def too_much(histories: int, cap: int, cli: str) -> bool:
 # --- page pieces --------------------------------------------------------------------------------
 
 
-def pick_scenario() -> Scenario:
-    available = session.options()
-    chosen = st.session_state.get("scenario_id") or st.session_state.get(session.K_SCENARIO)
-    ids = list(available)
-    default = chosen if chosen in available else (BASELINE_ID if BASELINE_ID in ids else ids[0])
-    if "wm.scenario" not in st.session_state or st.session_state["wm.scenario"] not in available:
-        st.session_state["wm.scenario"] = default
-    option = st.selectbox(
-        "Scenario to study",
-        ids,
-        format_func=session.option_label,
-        key="wm.scenario",
-        help="Everything below starts from this scenario's settings and varies the number "
-        "settings around it. It starts as the scenario chosen on Explore.",
-    )
-    return available[option]
-
-
 def pick_outcome() -> str:
-    return st.selectbox(
-        "Outcome to understand",
-        list(OUTCOMES),
-        format_func=lambda o: LABELS[o],
-        key="wm.outcome",
-        help="Every chart on this page is about the share of histories that end this way.",
+    return str(
+        st.selectbox(
+            "Outcome to understand",
+            allowed("wm.outcome"),
+            format_func=lambda o: LABELS[str(o)],
+            key="wm.outcome",
+            help="Every chart on this page is about the share of histories that end this way.",
+        )
     )
 
 
-def tornado_figure(result: Sensitivity) -> alt.LayerChart:
+def tornado_figure(result: Sensitivity) -> charts.Spec:
     key, conf = RANK_KEY[result.method]
     rows = [
         {
@@ -161,12 +104,17 @@ def tornado_figure(result: Sensitivity) -> alt.LayerChart:
     data = pd.DataFrame(rows)
     order = [ix.label for ix in result.indices]
     title = (
-        "Average change in share (mu*)"
+        "How far it moves the share (average)"
         if result.method == "morris"
-        else ("Share of variation (total Sobol index)")
+        else "Share of the differences it explains"
     )
     base = alt.Chart(data).encode(
-        y=alt.Y("parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=150)),
+        y=alt.Y(
+            "parameter:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelLimit=0, labelExpr=charts.wrapped_labels(order)),
+        ),
         tooltip=[
             alt.Tooltip("parameter:N", title="Setting"),
             alt.Tooltip("text:N", title="Influence"),
@@ -174,7 +122,8 @@ def tornado_figure(result: Sensitivity) -> alt.LayerChart:
     )
     bars = base.mark_bar(color=BAR_COLOUR).encode(x=alt.X("value:Q", title=title))
     whiskers = base.mark_rule(color=INK, strokeWidth=1.5).encode(x="lo:Q", x2="hi:Q")
-    return alt.LayerChart(layer=[bars, whiskers], height=max(160, 30 * len(rows)))
+    chart = alt.LayerChart(layer=[bars, whiskers], height=max(200, 44 * len(rows)))
+    return charts.spec_of(chart, "tornado")
 
 
 def tornado_text(result: Sensitivity) -> str:
@@ -185,93 +134,92 @@ def tornado_text(result: Sensitivity) -> str:
     return f"{in_words(result.summary)} Influence of each setting, largest first: {listing}."
 
 
-def influence_section(scenario: Scenario, outcome: str) -> None:
-    st.subheader("Which settings move the odds most?", anchor=False)
+def draw(spec: charts.Spec, description: str) -> None:
+    if st.session_state.get("presentation"):
+        spec = charts.for_projector(spec)
+    st.vega_lite_chart(spec, width="stretch", alt=description)
+
+
+def influence_section(base: Params, outcome: str) -> None:
+    st.header(f"Which settings move the chance of '{LABELS[outcome]}' most?", anchor=False)
     with st.form("wm-tornado", border=True):
         method = st.radio(
-            "How to measure influence",
-            ["morris", "sobol"],
-            format_func=lambda m: (
-                "Quick screen (Morris method)"
-                if m == "morris"
-                else "Share of variation (Sobol method, slower)"
-            ),
+            "How carefully to measure",
+            allowed("wm.method"),
+            format_func=lambda m: "Quick" if m == "morris" else "Thorough (slower)",
             key="wm.method",
             horizontal=True,
-            help="Morris moves one setting at a time from many starting points and averages how "
-            "far the outcome moves. Sobol splits the outcome's variation between the settings.",
+            help="Quick moves one setting at a time from many starting points. Thorough splits "
+            "the differences between histories among the settings. See 'For researchers'.",
         )
         samples = st.select_slider(
-            "Sample size",
-            options=[8, 16, 32],
+            "How many starting points",
+            options=allowed("wm.samples"),
             key="wm.samples",
-            help="Morris: how many one-at-a-time paths through the settings. Sobol: base "
-            "samples. Larger is steadier and slower.",
+            help="More starting points give a steadier ranking and take longer.",
         )
         runs = st.select_slider(
             "Histories per setting",
-            options=[100, 200, 300, 500],
+            options=allowed("wm.sens_runs"),
             key="wm.sens_runs",
-            help="How many times the crisis is played at each sampled setting.",
+            help="How many times the crisis is played at each setting tried.",
         )
-        st.form_submit_button("Rank the settings")
+        submitted = st.form_submit_button("Rank the settings")
+    method, samples, runs = str(method), int(samples), int(runs)  # type: ignore[call-overload]
     specs = NUMBER_SPECS
     n_eval = sensitivity_evaluations(method, samples, len(specs))
+    if not asked("rank", submitted):
+        st.caption(f"Press 'Rank the settings' to play {n_eval * runs:,} histories.")
+        return
     if too_much(n_eval * runs, MAX_SENSITIVITY, "cuba62 sensitivity"):
         return
     x = sensitivity_design(method, problem(specs), samples, SEED)
-    counts = outcome_counts(
-        scenario.params(),
-        [s.name for s in specs],
-        x,
-        runs,
-        f"Playing {n_eval:,} settings × {runs:,} histories",
-    )
+    label = f"Playing {n_eval:,} settings × {runs:,} histories"
+    counts = outcome_counts(base, [s.name for s in specs], x, runs, label, "rank")
     result = summarise_sensitivity(
         method, outcome, specs, samples, runs, SEED, x, shares(counts, outcome)
     )
     description = tornado_text(result)
-    st.altair_chart(tornado_figure(result), width="stretch", alt=description)
     st.markdown(f"**{in_words(result.summary)}**")
-    st.caption(
-        f"{n_eval:,} sampled settings × {runs:,} histories each = {n_eval * runs:,} histories "
-        f"(seed {SEED}). Whiskers are 95% intervals. " + description
-    )
-    for warning in result.warnings:
-        st.caption("Note: " + in_words(warning) + ".")
+    draw(tornado_figure(result), description)
+    st.caption("Longer bar: moving that setting changes the share more. Lines: 95% intervals.")
+    with st.expander("For researchers"):
+        index = "mu* (Morris)" if method == "morris" else "total Sobol index ST"
+        st.markdown(
+            f"Method: {'Morris elementary effects' if method == 'morris' else 'Sobol variance'} "
+            f"(SALib), index {index}, {samples} "
+            f"{'trajectories' if method == 'morris' else 'base samples'}; {n_eval:,} sampled "
+            f"settings × {runs:,} histories = {n_eval * runs:,} histories (seed {SEED}). "
+            + description
+        )
+        for warning in result.warnings:
+            st.caption("Note: " + in_words(warning) + ".")
 
 
-def heatmap_section(scenario: Scenario, outcome: str) -> None:
-    st.subheader("How two settings work together", anchor=False)
-    names = [s.name for s in NUMBER_SPECS]
+def heatmap_section(base: Params, outcome: str) -> None:
+    st.header("How two settings work together", anchor=False)
+    names = list(view_link.NUMBER_NAMES)
     with st.form("wm-heatmap", border=True):
         left, right = st.columns(2)
-        across = left.selectbox(
-            "Setting across",
-            names,
-            format_func=label_of,
-            key="wm.across",
-        )
-        up = right.selectbox(
-            "Setting up",
-            names,
-            format_func=label_of,
-            key="wm.up",
-        )
+        across = left.selectbox("Setting across", names, format_func=label_of, key="wm.across")
+        up = right.selectbox("Setting up", names, format_func=label_of, key="wm.up")
         size = st.select_slider(
             "Values per setting",
-            options=[3, 4, 5, 6, 7, 8],
+            options=allowed("wm.size"),
             key="wm.size",
-            help="The grid has this many values of each "
-            "setting, evenly spaced over its whole range.",
+            help="The grid has this many values of each setting, evenly spaced over its range.",
         )
         runs = st.select_slider(
             "Histories per square",
-            options=[100, 200, 300, 500, 1000],
+            options=allowed("wm.heat_runs"),
             key="wm.heat_runs",
             help="How many times the crisis is played in each square.",
         )
-        st.form_submit_button("Draw the map")
+        submitted = st.form_submit_button("Draw the map")
+    size, runs = int(size), int(runs)  # type: ignore[call-overload]
+    if not asked("map", submitted):
+        st.caption(f"Press 'Draw the map' to play {size * size * runs:,} histories.")
+        return
     if across == up:
         st.info("Choose two different settings to see how they work together.")
         return
@@ -281,13 +229,8 @@ def heatmap_section(scenario: Scenario, outcome: str) -> None:
     xs = np.linspace(float(sx.minimum or 0.0), float(sx.maximum or 0.0), size)
     ys = np.linspace(float(sy.minimum or 0.0), float(sy.maximum or 0.0), size)
     grid = np.array([(a, b) for b in ys for a in xs], dtype=np.float64)
-    counts = outcome_counts(
-        scenario.params(),
-        [across, up],
-        grid,
-        runs,
-        f"Playing {len(grid):,} squares × {runs:,} histories",
-    )
+    label = f"Playing {len(grid):,} squares × {runs:,} histories"
+    counts = outcome_counts(base, [across, up], grid, runs, label, "map")
     column = OUTCOMES.index(outcome)
     rows = []
     for (a, b), c in zip(grid, counts, strict=True):
@@ -304,7 +247,7 @@ def heatmap_section(scenario: Scenario, outcome: str) -> None:
     data = pd.DataFrame(rows)
     x_order = [f"{a:.3g}" for a in xs]
     y_order = [f"{b:.3g}" for b in ys[::-1]]
-    base = alt.Chart(data).encode(
+    chart_base = alt.Chart(data).encode(
         x=alt.X("x:O", sort=x_order, title=sx.label, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("y:O", sort=y_order, title=sy.label),
         tooltip=[
@@ -313,15 +256,15 @@ def heatmap_section(scenario: Scenario, outcome: str) -> None:
             alt.Tooltip("text:N", title=LABELS[outcome]),
         ],
     )
-    cells = base.mark_rect().encode(
+    cells = chart_base.mark_rect().encode(
         color=alt.Color(
             "share:Q",
             title=LABELS[outcome],
-            scale=alt.Scale(scheme="viridis"),
+            scale=alt.Scale(scheme="viridis"),  # colour-blind safe, light = more
             legend=alt.Legend(format="%", orient="bottom"),
         )
     )
-    labels = base.mark_text(fontSize=11).encode(
+    labels = chart_base.mark_text(fontSize=12).encode(
         text="label:N",
         color=alt.condition(
             alt.datum.share > 0.5 * max(float(data["share"].max()), 1e-9),
@@ -336,70 +279,92 @@ def heatmap_section(scenario: Scenario, outcome: str) -> None:
         f"{hi_row['text']} at {sx.label} {hi_row['x']}, {sy.label} {hi_row['y']}. Lowest: "
         f"{lo_row['text']} at {sx.label} {lo_row['x']}, {sy.label} {lo_row['y']}."
     )
-    st.altair_chart(
-        alt.LayerChart(layer=[cells, labels], height=320), width="stretch", alt=description
-    )
-    st.caption(
-        description + " Every square plays the same numbered histories (common random "
-        "numbers), so neighbouring squares differ by the settings, not by luck."
-    )
+    draw(charts.spec_of(alt.LayerChart(layer=[cells, labels], height=340), "heat"), description)
+    st.caption(description)
+    with st.expander("For researchers"):
+        st.markdown(
+            f"A full {size} × {size} grid sweep (`cuba62 sweep`), other settings at the "
+            "scenario's values. Every square plays the same numbered histories (common random "
+            "numbers), so neighbouring squares differ by the settings, not by luck."
+        )
 
 
-def rules_section(scenario: Scenario, outcome: str) -> None:
-    st.subheader("When does it happen?", anchor=False)
+def plain_rule(name: str, lo: float | None, hi: float | None) -> str:
+    s = SPECS[name]
+
+    def fmt(value: float) -> str:
+        return f"{value:.2f}".rstrip("0").rstrip(".") + (f" {s.unit}" if s.unit == "hours" else "")
+
+    if lo is not None and hi is not None:
+        return f"**{s.label}** is between {fmt(lo)} and {fmt(hi)}"
+    if lo is not None:
+        return f"**{s.label}** is above {fmt(lo)}"
+    return f"**{s.label}** is below {fmt(hi or 0.0)}"
+
+
+def rules_section(base: Params, outcome: str) -> None:
+    st.header(f"When does '{LABELS[outcome]}' become likely?", anchor=False)
     with st.form("wm-rules", border=True):
-        threshold = st.slider(
-            f"Counts as happening when the share of '{LABELS[outcome]}' is above",
-            min_value=0.5,
-            max_value=50.0,
-            step=0.5,
-            format="%.1f%%",
+        threshold = st.select_slider(
+            f"Count it as likely when more histories than this end in '{LABELS[outcome]}'",
+            options=allowed("wm.threshold"),
+            format_func=lambda v: f"{float(v):.1f}%",  # type: ignore[arg-type]
             key="wm.threshold",
-            help="A sampled setting is marked when more than this share of its histories end "
-            "this way. The rules describe where the marked settings are.",
+            help="A setting tried counts when more than this share of its histories end this "
+            "way. The rules describe where those settings are.",
         )
         samples = st.select_slider(
-            "Settings to sample", options=[60, 120, 200, 300], key="wm.disc_samples"
+            "Settings to try", options=allowed("wm.disc_samples"), key="wm.disc_samples"
         )
         runs = st.select_slider(
-            "Histories per setting", options=[100, 200, 300], key="wm.disc_runs"
+            "Histories per setting", options=allowed("wm.disc_runs"), key="wm.disc_runs"
         )
-        st.form_submit_button("Find the rules")
+        submitted = st.form_submit_button("Find the rules")
+    threshold, samples, runs = float(threshold), int(samples), int(runs)  # type: ignore[arg-type,call-overload]
+    if not asked("rules", submitted):
+        st.caption(f"Press 'Find the rules' to play {samples * runs:,} histories.")
+        return
     if too_much(samples * runs, MAX_DISCOVERY, "cuba62 discover"):
         return
     specs = NUMBER_SPECS
     x = latin_design(specs, samples, SEED)
-    counts = outcome_counts(
-        scenario.params(),
-        [s.name for s in specs],
-        x,
-        runs,
-        f"Playing {samples:,} settings × {runs:,} histories",
-    )
+    label = f"Playing {samples:,} settings × {runs:,} histories"
+    counts = outcome_counts(base, [s.name for s in specs], x, runs, label, "rules")
     found = summarise_discovery(
         outcome, threshold / 100, specs, runs, SEED, x, shares(counts, outcome)
     )
-    st.markdown(found.rules)
-    if found.box is not None and found.box.limits:
-        left, right = st.columns(2)
-        left.metric(
-            "Coverage",
-            f"{found.box.coverage:.0%}",
-            border=True,
-            help="Of all marked settings, the share that the rules catch.",
+    box = found.box
+    if box is not None and box.limits:
+        rules = "\n".join(f"- {plain_rule(n, lo, hi)}" for n, (lo, hi) in box.limits.items())
+        st.markdown(
+            f"More than {threshold:g}% of histories end in '{LABELS[outcome]}' mostly when:\n\n"
+            f"{rules}\n\nInside these limits {box.density:.0%} of the settings tried pass that "
+            f"mark; across all settings tried, {found.base_rate:.0%} do."
         )
-        right.metric(
-            "Density",
-            f"{found.box.density:.0%}",
-            border=True,
-            help="Of the settings the rules describe, the share that are marked.",
+    else:
+        st.markdown(found.rules)
+    with st.expander("For researchers"):
+        st.markdown(found.rules)
+        if box is not None and box.limits:
+            left, right = st.columns(2)
+            left.metric(
+                "Coverage",
+                f"{box.coverage:.0%}",
+                border=True,
+                help="Of all marked settings, the share that the rules catch.",
+            )
+            right.metric(
+                "Density",
+                f"{box.density:.0%}",
+                border=True,
+                help="Of the settings the rules describe, the share that are marked.",
+            )
+        st.caption(
+            f"{samples:,} settings sampled evenly over every number setting's range (Latin "
+            f"hypercube), {runs:,} histories each (seed {SEED}); rules found by PRIM, the method "
+            "of the EMA Workbench. Settings near the threshold may be marked by chance: more "
+            "histories sharpen the rules."
         )
-    st.caption(
-        f"{samples:,} settings sampled evenly over every number setting's range (Latin "
-        f"hypercube), {runs:,} histories each; rules found by PRIM, the method of the EMA "
-        "Workbench. Settings near the threshold may be marked by chance: more histories sharpen "
-        "the rules."
-    )
 
 
 def main() -> None:
@@ -410,14 +375,27 @@ def main() -> None:
         "the model's assumptions, not historical findings."
     )
     with session.friendly_errors("What matters"):
-        for key, value in DEFAULTS.items():
-            st.session_state.setdefault(key, value)
-        scenario = pick_scenario()
-        outcome = pick_outcome()
+        view_link.init_what_matters()
+        view_link.show_view_notices()
+        session.show_notices()
+        settings = session.current()
+        controls.scenario_picker()
+        outcome = str(pick_outcome())
         st.caption(DESCRIPTIONS[outcome])
-        influence_section(scenario, outcome)
-        heatmap_section(scenario, outcome)
-        rules_section(scenario, outcome)
+        if settings.params is None:
+            st.error(f"These settings cannot hold together: {settings.error}. Fix them on Explore.")
+            return
+        changed = settings.params.differences(settings.scenario.params())
+        st.caption(
+            "Every chart starts from this scenario's settings"
+            + (" with your changes on Explore" if changed else "")
+            + " and varies the number settings around them."
+        )
+        try:
+            for section in (influence_section, heatmap_section, rules_section):
+                section(settings.params, outcome)
+        finally:
+            link.sync_url(settings, view_link.what_matters_query())
 
 
 main()
