@@ -28,7 +28,7 @@ CASES: dict[str, dict[str, object]] = {
                                "uk.consultation": 0.8},
     "linkage_tankers": {"ussr.berlin_linkage": True, "us.widen_to_tankers": True,
                         "us.weight_on_allies": 0.9},
-    "air_strike_first": {"us.first_move": "air_strike", "world.incident_hazard": "model_high"},
+    "air_strike_first": {"us.first_move": "air_strike", "world.escalation_risk": "model_high"},
     "public_trade_hawks": {"us.public_jupiter_trade": True, "us.hawkishness": 0.9,
                            "world.message_delay_hours": 0.0, "world.decision_noise": 1.5},
 }

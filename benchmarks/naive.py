@@ -473,7 +473,7 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         fresh = self.escalation < w.STRIKE
         if fresh:
             self.strike_step = self.t
-        response = STRIKE_RESPONSE * p.f("world.incident_hazard") * self.missiles_operational * (
+        response = STRIKE_RESPONSE * p.f("ussr.strike_response") * self.missiles_operational * (
             0.5 + p.f("ussr.local_autonomy")) * (0.5 + p.f("ussr.risk_acceptance"))
         self.escalation = rung
         if rung == w.INVASION:
@@ -576,7 +576,7 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
 
     def incidents_nobody_chose(self) -> None:
         p = self.params
-        hazard = p.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
+        hazard = inc.BASE_HAZARD * p.f("world.incident_rate") * calendar.STEP_HOURS / 24.0
         if self.active:
             quarantine = self.escalation == w.QUARANTINE
             ships_sailing = quarantine and not self.has_sent("shipments_halted")
@@ -598,8 +598,11 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         """Both sides may step back; if not, the crisis climbs a rung (or a war goes nuclear)."""
         self.incidents += 1
         back, resolve = inc.STEP_BACK, inc.STEP_BACK_RESOLVE
-        us_back = self.draw("us_steps_back") < back - resolve * p.f("us.hawkishness")
-        ussr_back = self.draw("ussr_steps_back") < back - resolve * p.f("ussr.risk_acceptance")
+        risk = p.f("world.escalation_risk") / 0.1
+        us_p = max(0.0, 1.0 - (1.0 - (back - resolve * p.f("us.hawkishness"))) * risk)
+        ussr_p = max(0.0, 1.0 - (1.0 - (back - resolve * p.f("ussr.risk_acceptance"))) * risk)
+        us_back = self.draw("us_steps_back") < us_p
+        ussr_back = self.draw("ussr_steps_back") < ussr_p
         at_war = self.escalation >= w.STRIKE
         war_restraint = self.draw("nuclear_in_war") >= (
             inc.NUCLEAR_IN_WAR + inc.NUCLEAR_IN_WAR_AUTONOMY * p.f("ussr.local_autonomy"))

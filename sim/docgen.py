@@ -41,13 +41,14 @@ def parameter_table() -> str:
 
 def preset_table() -> str:
     rows = [
-        "| preset | whole-crisis P (spread) | per-day hazard | what it measures | source | conf. |",
+        "| preset | whole-crisis P (spread) | escalation risk | what it measures | source "
+        "| conf. |",
         "|---|---|---|---|---|---|",
     ]
     for p in HAZARD_PRESETS.values():
         rows.append(
             f"| `{p.name}` — {p.label} | {p.crisis_probability:.0%} ({p.low:.1%}–{p.high:.0%}) | "
-            f"{p.per_day:.4f} | {p.measures} | {p.source} | {p.confidence} |"
+            f"{p.escalation_risk:g} | {p.measures} | {p.source} | {p.confidence} |"
         )
     return "\n".join(rows)
 

@@ -19,6 +19,8 @@ from sim.outcomes import NUCLEAR
 from sim.params import Params
 from sim.randomness import COLUMN
 
+#: Incidents per day at DEFCON 2 at `world.incident_rate` 1 (provisional).
+BASE_HAZARD = 0.0170184
 #: Incident hazard relative to DEFCON 2, by rung of the ladder (Schelling: risk rises with the
 #: rung). The quiet rungs are low because nobody was yet on alert. Modelling assumption.
 LEVEL_HAZARD = (0.05, 0.4, 1.0, 3.0, 10.0, 16.0, 0.0)
@@ -69,11 +71,14 @@ class Incidents:
     def __init__(self, params: Params) -> None:
         #: Incident hazard per step, and by rung of the ladder times local autonomy: the first
         #: factors of the incident rate, which do not change during a run.
-        self.hazard = params.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
+        self.hazard = BASE_HAZARD * params.f("world.incident_rate") * calendar.STEP_HOURS / 24.0
         local = AUTONOMY_BASE + AUTONOMY_WEIGHT * params.f("ussr.local_autonomy")
         self.rate_by_rung = self.hazard * np.asarray(LEVEL_HAZARD) * local
-        self.us_steps_back = STEP_BACK - STEP_BACK_RESOLVE * params.f("us.hawkishness")
-        self.ussr_steps_back = STEP_BACK - STEP_BACK_RESOLVE * params.f("ussr.risk_acceptance")
+        risk = params.f("world.escalation_risk") / 0.1
+        us_back = STEP_BACK - STEP_BACK_RESOLVE * params.f("us.hawkishness")
+        ussr_back = STEP_BACK - STEP_BACK_RESOLVE * params.f("ussr.risk_acceptance")
+        self.us_steps_back = max(0.0, 1.0 - (1.0 - us_back) * risk)
+        self.ussr_steps_back = max(0.0, 1.0 - (1.0 - ussr_back) * risk)
         self.nuclear_in_war = NUCLEAR_IN_WAR + NUCLEAR_IN_WAR_AUTONOMY * params.f(
             "ussr.local_autonomy"
         )

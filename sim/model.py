@@ -32,7 +32,7 @@ Mask = npt.NDArray[np.bool_]
 
 #: Scale of the chance that a strike is answered with nuclear weapons (modelling assumption:
 #: about 1 in 10 at the Ellsberg preset with most missiles operational).
-STRIKE_RESPONSE = 16.0
+STRIKE_RESPONSE = 0.9
 #: Share of the Soviet ships still en route that turn back in each step after the halt order.
 TURN_BACK_RATE = 0.25
 #: When the histories still running fill at most this share of the state arrays, the finished
@@ -159,7 +159,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         # Scaled by the incident hazard, so the chosen preset sets how dangerous a strike is.
         response = (
             STRIKE_RESPONSE
-            * p.f("world.incident_hazard")
+            * p.f("ussr.strike_response")
             * wd.missiles_operational
             * (0.5 + p.f("ussr.local_autonomy"))
             * (0.5 + p.f("ussr.risk_acceptance"))

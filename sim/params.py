@@ -97,7 +97,12 @@ class ParamSpec(BaseModel):
 
 
 class HazardPreset(BaseModel):
-    """A named incident-hazard setting, with what its source estimated and how sure we are."""
+    """A named escalation-risk setting, with what its source estimated and how sure we are.
+
+    `escalation_risk` is the value of `world.escalation_risk` the preset selects: the chance an
+    incident is not contained, which no source observes. It is set so that the model's baseline
+    gives about what the estimate says (provisional values here; see docs/MODEL.md §7).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -109,11 +114,7 @@ class HazardPreset(BaseModel):
     measures: str
     source: str
     confidence: str
-
-    @property
-    def per_day(self) -> float:
-        """h = 1 − (1 − P)^(1/13): a whole-crisis probability spread over 13 days (FACTS §7)."""
-        return float(1.0 - (1.0 - self.crisis_probability) ** (1.0 / 13.0))
+    escalation_risk: float
 
 
 HAZARD_PRESETS: dict[str, HazardPreset] = {
@@ -128,6 +129,7 @@ HAZARD_PRESETS: dict[str, HazardPreset] = {
             measures="nuclear war, as judged by participants in hindsight (Hawk's Cay, 1987)",
             source="Blight & Welch 1989, unverified (FACTS §7)",
             confidence="L",
+            escalation_risk=0.0,
         ),
         HazardPreset(
             name="ellsberg",
@@ -138,6 +140,7 @@ HAZARD_PRESETS: dict[str, HazardPreset] = {
             measures="all-out nuclear war over the whole crisis, in hindsight",
             source="Ellsberg papers, note of 13 Jun 2012 (FACTS §7)",
             confidence="M",
+            escalation_risk=0.1,
         ),
         HazardPreset(
             name="kennedy",
@@ -148,6 +151,7 @@ HAZARD_PRESETS: dict[str, HazardPreset] = {
             measures="the Soviets going 'all the way to war' (any war, not only nuclear)",
             source="Intelros, quoting Sorensen 1965 (FACTS §3, §7)",
             confidence="M",
+            escalation_risk=0.2,
         ),
         HazardPreset(
             name="model_high",
@@ -158,6 +162,7 @@ HAZARD_PRESETS: dict[str, HazardPreset] = {
             measures="nuclear war over the 13 days, output of a formal model",
             source="Dixit, McAdams & Skeath 2019, SSRN 3406265 (FACTS §7)",
             confidence="M",
+            escalation_risk=0.5,
         ),
     )
 }
@@ -391,21 +396,52 @@ SCHEMA: tuple[ParamSpec, ...] = (
         "orders (the U-2 shot down on 27 Oct; submarine B-59).",
         source="OH; Dobbs (U-2 shot down); FACTS §7 (B-59)",
     ),
+    _p(
+        name="ussr.strike_response",
+        kind="float",
+        default=0.3,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="chance, with all missiles operational",
+        label="Nuclear answer to a US strike",
+        meaning="Chance that Soviet forces in Cuba answer a US strike on the missile sites with "
+        "nuclear weapons once the missiles are fully operational (scaled by how many are). They "
+        "also held tactical warheads (FKR cruise missiles, Luna rockets); Kennedy feared exactly "
+        "this answer.",
+        source="Dobbs; FAS12 (tactical warheads in Cuba); OH (Kennedy's fear); "
+        "level: modelling assumption",
+    ),
     # --- World ---------------------------------------------------------------------------------
     _p(
-        name="world.incident_hazard",
+        name="world.incident_rate",
         kind="float",
-        default=HAZARD_PRESETS[DEFAULT_HAZARD_PRESET].per_day,
+        default=1.0,
         minimum=0.0,
-        maximum=0.15,
-        step=0.001,
-        unit="probability per day at DEFCON 2",
-        label="Incident hazard",
+        maximum=4.0,
+        step=0.05,
+        unit="× the 1962 record (1: about five incidents 22–28 Oct)",
+        label="Incident frequency",
+        meaning="How often dangerous incidents nobody chose happen (a false alarm, a U-2 astray or "
+        "shot down, a submarine forced up, a ship at the quarantine line), each kind only once its "
+        "preconditions exist. Observable: 1 reproduces the week of 22–28 Oct 1962.",
+        source="Sagan 1993; Dobbs 2008; FACTS §7 (about six dangerous incidents 22–28 Oct); "
+        "rate of each kind: modelling assumption",
+    ),
+    _p(
+        name="world.escalation_risk",
+        kind="float",
+        default=HAZARD_PRESETS[DEFAULT_HAZARD_PRESET].escalation_risk,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.01,
+        unit="chance an incident is not contained",
+        label="Escalation risk",
         presets=tuple(HAZARD_PRESETS),
-        meaning="Chance per day, at the highest alert, of a dangerous incident nobody chose "
-        "(a plane shot down, a submarine forced up, a false alarm). "
-        "Lower alert levels scale it down.",
-        source="FACTS §7 presets (h = 1 − (1 − P)^(1/13)); default: Ellsberg 10–30%, midpoint",
+        meaning="How likely an incident climbs the ladder instead of being contained (a clash, "
+        "a US strike in reply, nuclear use in a war). Nobody observed it: the presets set it so "
+        "that the model gives what each estimate of the risk of war says.",
+        source="FACTS §7 presets (solved against the model); default: Ellsberg 10–30%",
     ),
     _p(
         name="world.message_delay_hours",
@@ -462,7 +498,7 @@ def coerce(name: str, raw: object) -> Value:
     bad = f"{name} = {shown} is not allowed: use {s.allowed()}"
     if s.kind == "float":
         if isinstance(raw, str) and raw in HAZARD_PRESETS and s.presets:
-            return HAZARD_PRESETS[raw].per_day
+            return HAZARD_PRESETS[raw].escalation_risk
         if isinstance(raw, bool):
             raise ParameterError(bad)
         try:

@@ -49,7 +49,7 @@ from sim.analysis.backends import (
 from sim.analysis.evaluate import MAX_HISTORIES, evaluate, shares
 from sim.analysis.space import float_specs, problem
 from sim.cli.analysis import register
-from sim.params import SPECS, defaults, make_params
+from sim.params import HAZARD_PRESETS, SPECS, defaults, make_params
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = defaults()
@@ -612,11 +612,11 @@ def test_sweep_command_on_two_dask_workers_matches_in_process(
 
 
 def test_grid_values_and_problem_come_from_the_schema() -> None:
-    axis = sweeps.parse_vary("world.incident_hazard=0:0.15:4")
+    axis = sweeps.parse_vary("world.escalation_risk=0:0.15:4")
     assert axis.values == (0.0, 0.05, 0.1, 0.15)
-    assert sweeps.parse_vary("world.incident_hazard=participants_low,ellsberg").values[
+    assert sweeps.parse_vary("world.escalation_risk=participants_low,ellsberg").values[
         1
-    ] == pytest.approx(1 - 0.8 ** (1 / 13))
+    ] == pytest.approx(HAZARD_PRESETS["ellsberg"].escalation_risk)
     prob = problem(float_specs())
     floats = [s for s in SPECS.values() if s.kind == "float"]
     assert prob["names"] == [s.name for s in floats]

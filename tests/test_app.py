@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from sim import ensemble, history
 from sim.labels import LABELS, OUTCOMES
 from sim.limits import APP_DEFAULT_RUNS
-from sim.params import ACTOR_NAMES, SCHEMA, SPECS, make_params
+from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, SPECS, make_params
 from sim.scenario import MAX_BYTES, load_scenario, parse_scenario, to_toml
 from ui.components import export, session
 
@@ -155,7 +155,7 @@ def test_share_link_round_trip_reproduces_widgets_and_numbers() -> None:
         "seed": "7",
         "runs": "600",
         "uk.consultation": "0.6",
-        "world.incident_hazard": "kennedy",
+        "world.escalation_risk": "kennedy",
         "uk.thor_offer": "public",
         "uk.berlin_proposal_time": "1962-10-27 18:00",
     }
@@ -393,7 +393,7 @@ def test_sources_page_lists_every_parameter_with_its_source() -> None:
     headers = [h.value for h in at.header]
     assert "What this model cannot tell you" in headers
     assert "References" in headers
-    assert SPECS["world.incident_hazard"].label in list(params["Label"])
+    assert SPECS["world.escalation_risk"].label in list(params["Label"])
 
 
 def test_presentation_mode_toggle_is_in_the_sidebar() -> None:
@@ -452,7 +452,8 @@ def test_sources_page_lists_each_work_once_and_explains_keys() -> None:
     assert "FACTS.md, a sourced list of facts about Britain and the crisis" in " ".join(
         i.value for i in at.info
     )
-    assert "0.017 per day (Ellsberg preset)" in text
+    ellsberg = HAZARD_PRESETS["ellsberg"].escalation_risk
+    assert f"{ellsberg:.3g} (Ellsberg preset)" in text
     refs = next(m.value for m in at.markdown if "**Sagan**" in m.value)
     lines = refs.splitlines()
     assert sum("Limits of Safety" in line for line in lines) == 1

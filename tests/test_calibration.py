@@ -140,7 +140,7 @@ def test_nuclear_war_rare_but_possible(baseline_runs: dict[int, Results]) -> Non
 def hazard_runs() -> dict[str, Results]:
     """The three presets on the same seed: paired histories (common random numbers)."""
     return {
-        preset: run(make_params({"world.incident_hazard": preset}), POOLED, seed=7)
+        preset: run(make_params({"world.escalation_risk": preset}), POOLED, seed=7)
         for preset in ("participants_low", "ellsberg", "model_high")
     }
 

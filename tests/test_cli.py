@@ -256,12 +256,14 @@ def test_set_changes_the_parameters_and_accepts_presets(cuba62: Cli) -> None:
         "--set",
         "ussr.berlin_linkage=true",
         "--set",
-        "world.incident_hazard=kennedy",
+        "world.escalation_risk=kennedy",
     )
     assert result.code == 0, result.err
     parameters = json.loads(result.out)["parameters"]
     assert parameters["ussr.berlin_linkage"] == "true"
-    assert parameters["world.incident_hazard"] == format_value(HAZARD_PRESETS["kennedy"].per_day)
+    assert parameters["world.escalation_risk"] == format_value(
+        HAZARD_PRESETS["kennedy"].escalation_risk
+    )
 
 
 def test_out_writes_the_same_bytes_to_a_file_and_nothing_to_stdout(

@@ -41,7 +41,7 @@ CASES: dict[str, dict[str, object]] = {
         "us.widen_to_tankers": True,
         "uk.thor_offer": "public",
         "uk.thor_offer_us_consent": False,
-        "world.incident_hazard": "kennedy",
+        "world.escalation_risk": "kennedy",
     },
     "hawks_public_trade": {
         "us.hawkishness": 0.8,

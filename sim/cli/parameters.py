@@ -30,7 +30,7 @@ Examples:
   cuba62 params                            # every parameter and the hazard presets
   cuba62 params uk.thor_offer              # one parameter in full
   cuba62 params --format json > params.json
-  cuba62 run baseline --set uk.consultation=0.8 --set world.incident_hazard=kennedy
+  cuba62 run baseline --set uk.consultation=0.8 --set world.escalation_risk=kennedy
 """
 
 
@@ -75,7 +75,7 @@ def params_command(
         overview.columns[column].no_wrap = True
     sourced.columns[0].no_wrap = True
     presets = table(
-        "preset", "estimate", "what it measures", "over the crisis", "per day", "source"
+        "preset", "estimate", "what it measures", "over the crisis", "escalation risk", "source"
     )
     for p in HAZARD_PRESETS.values():
         presets.add_row(
@@ -83,7 +83,7 @@ def params_command(
             p.label,
             p.measures,
             f"{p.crisis_probability * 100:g}% ({p.low * 100:g}–{p.high * 100:g}%)",
-            f"{p.per_day:.4f}",
+            f"{p.escalation_risk:g}",
             f"{p.source}; confidence {p.confidence}",
         )
     presets.columns[0].no_wrap = presets.columns[3].no_wrap = True
@@ -95,8 +95,8 @@ def params_command(
                 "Where each parameter comes from (a FACTS.md key, or a modelling assumption)",
                 sourced,
                 "",
-                "Hazard presets: use a name as the value of world.incident_hazard, e.g. "
-                "--set world.incident_hazard=kennedy",
+                "Hazard presets: use a name as the value of world.escalation_risk, e.g. "
+                "--set world.escalation_risk=kennedy",
                 presets,
                 "",
                 "One parameter in full: cuba62 params NAME",

@@ -81,7 +81,7 @@ def run_controls() -> None:
 def _preset_chosen() -> None:
     chosen = st.session_state[K_PRESET]
     if chosen in HAZARD_PRESETS:
-        st.session_state[param_key(HAZARD)] = HAZARD_PRESETS[chosen].per_day
+        st.session_state[param_key(HAZARD)] = HAZARD_PRESETS[chosen].escalation_risk
 
 
 def _hazard_moved() -> None:
@@ -100,7 +100,8 @@ def hazard_preset() -> None:
         key=K_PRESET,
         on_change=_preset_chosen,
         help="Published estimates of how likely war was over the whole crisis, each turned into "
-        "a chance per day (h = 1 − (1 − P)^(1/13)). They measure different things; see below.",
+        "the escalation risk that makes the model give about that. They measure different "
+        "things; see below.",
         persist_state="session",
     )
     chosen = st.session_state.get(K_PRESET, CUSTOM)
@@ -108,7 +109,8 @@ def hazard_preset() -> None:
         p = HAZARD_PRESETS[chosen]
         st.caption(
             f"Measures: {p.measures}. Whole crisis: {p.crisis_probability:.0%} "
-            f"(range {p.low:.1%}–{p.high:.0%}), {p.per_day:.4f} per day. Source: {p.source}. "
+            f"(range {p.low:.1%}–{p.high:.0%}); escalation risk {p.escalation_risk:g}. "
+            f"Source: {p.source}. "
             f"Confidence: {CONFIDENCE.get(p.confidence, p.confidence)}."
         )
     else:

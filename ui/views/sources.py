@@ -85,7 +85,7 @@ def value_range(spec: ParamSpec) -> str:
 
 
 def preset_name(value: object) -> str | None:
-    """'Ellsberg' when `value` is a hazard preset's per-day value, else None."""
+    """'Ellsberg' when `value` is a preset's escalation risk, else None."""
     chosen = session.preset_for(value)
     if chosen not in HAZARD_PRESETS:
         return None
@@ -94,12 +94,12 @@ def preset_name(value: object) -> str | None:
 
 def default_text(spec: ParamSpec, value: Value | None = None) -> str:
     """A default as a reader wants it: '0.35', '27 Oct 18:00 London', 'yes', and for the hazard
-    '0.017 per day (Ellsberg preset)'."""
+    '0.1 (Ellsberg preset)'."""
     value = spec.default if value is None else value
     if spec.kind == "float" and isinstance(value, float):
         if spec.name == session.HAZARD:
             preset = preset_name(value)
-            return f"{value:.3f} per day" + (f" ({preset} preset)" if preset else "")
+            return f"{value:.3g}" + (f" ({preset} preset)" if preset else "")
         return f"{value:.3g}"
     if spec.kind == "datetime":
         assert isinstance(value, dt.datetime)
@@ -191,7 +191,7 @@ def preset_table() -> pd.DataFrame:
             "Preset": [p.label for p in presets],
             "Whole crisis": [f"{p.crisis_probability:.0%}" for p in presets],
             "Range": [f"{p.low:.1%}–{p.high:.0%}" for p in presets],
-            "Per day at DEFCON 2": [f"{p.per_day:.4f}" for p in presets],
+            "Escalation risk": [f"{p.escalation_risk:g}" for p in presets],
         }
     )
 
@@ -228,10 +228,11 @@ def main() -> None:
             column_config=TABLE_COLUMNS,
         )
 
-    st.header("Incident-hazard presets", anchor=False)
+    st.header("Escalation-risk presets", anchor=False)
     st.caption(
-        "Published estimates of the danger of war over the whole crisis, turned into a chance "
-        "per day at the highest alert: h = 1 − (1 − P)^(1/13). They measure different things."
+        "Published estimates of the danger of war over the whole crisis, each turned into the "
+        "escalation risk (chance an incident is not contained) that makes the model give about "
+        "that. They measure different things."
     )
     st.dataframe(preset_table(), hide_index=True, width="stretch")
     st.markdown(
