@@ -1,4 +1,5 @@
-"""Generated parts of docs/MODEL.md: the parameter table and the hazard presets, from the schema.
+"""Generated parts of docs/MODEL.md: the parameter table from the schema, and the escalation
+presets beside what the model gives at each (from sim/presets_solved.json).
 
 `python -m sim.docgen` rewrites the blocks between the markers in docs/MODEL.md; a test fails when
 the committed file is out of date, so the documentation cannot drift from the code.
@@ -9,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, ParamSpec, format_value
+from sim import presets
+from sim.params import ACTOR_NAMES, SCHEMA, ParamSpec, format_value
 
 MODEL_MD = Path(__file__).resolve().parent.parent / "docs" / "MODEL.md"
 BLOCKS = {"parameters": "<!-- generated: parameters -->", "presets": "<!-- generated: presets -->"}
@@ -40,17 +42,28 @@ def parameter_table() -> str:
 
 
 def preset_table() -> str:
+    """Each preset's estimate beside what the model's baseline gives at its solved escalation risk
+    (the measurement `cuba62 presets --solve` stored), in order of that risk."""
     rows = [
-        "| preset | whole-crisis P (spread) | escalation risk | what it measures | source "
-        "| conf. |",
-        "|---|---|---|---|---|---|",
+        f"| preset | the estimate (what it measures) | source | conf. | `{presets.PARAMETER}` "
+        "(solved) | the model gives [95%] | per seed |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for p in HAZARD_PRESETS.values():
+    size = ""
+    for p in presets.ordered():
+        found = presets.solved(p.id)
+        value = gives = per_seed = "not solved"
+        if found is not None:
+            size = found.run_size
+            value = format_value(found.value)
+            gives = found.measured.text() + ("" if found.inside(p) else " **outside the range**")
+            per_seed = ", ".join(f"{m.share:.1%}" for m in found.per_seed.values())
         rows.append(
-            f"| `{p.name}` — {p.label} | {p.crisis_probability:.0%} ({p.low:.1%}–{p.high:.0%}) | "
-            f"{p.escalation_risk:g} | {p.measures} | {p.source} | {p.confidence} |"
+            f"| `{p.id}` — {p.label} | {p.estimate} — {p.note} | {p.source} | {p.confidence} | "
+            f"{value} | {gives} | {per_seed} |"
         )
-    return "\n".join(rows)
+    measured = f"Measured: {size}; `{presets.SOLVE_COMMAND}` reproduces it." if size else ""
+    return "\n".join(rows) + (f"\n\n{measured}" if measured else "")
 
 
 def render(text: str) -> str:

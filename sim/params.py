@@ -16,6 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from sim import calendar
+from sim.presets import DEFAULT_PRESET, PRESETS, Preset
+from sim.presets import value as preset_value
 
 Actor = Literal["us", "uk", "ussr", "world"]
 Kind = Literal["float", "bool", "choice", "datetime"]
@@ -96,77 +98,10 @@ class ParamSpec(BaseModel):
         return tuple(s for s in range(calendar.N_STEPS) if first <= self.time_at(s) <= last)
 
 
-class HazardPreset(BaseModel):
-    """A named escalation-risk setting, with what its source estimated and how sure we are.
-
-    `escalation_risk` is the value of `world.escalation_risk` the preset selects: the chance an
-    incident is not contained, which no source observes. It is set so that the model's baseline
-    gives about what the estimate says (provisional values here; see docs/MODEL.md §7).
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    label: str
-    crisis_probability: float
-    low: float
-    high: float
-    measures: str
-    source: str
-    confidence: str
-    escalation_risk: float
-
-
-HAZARD_PRESETS: dict[str, HazardPreset] = {
-    p.name: p
-    for p in (
-        HazardPreset(
-            name="participants_low",
-            label="Participants' low estimate (about 1 in 100)",
-            crisis_probability=0.01,
-            low=0.005,
-            high=0.01,
-            measures="nuclear war, as judged by participants in hindsight (Hawk's Cay, 1987)",
-            source="Blight & Welch 1989, unverified (FACTS §7)",
-            confidence="L",
-            escalation_risk=0.0,
-        ),
-        HazardPreset(
-            name="ellsberg",
-            label="Ellsberg: 10–30% (midpoint 20%)",
-            crisis_probability=0.20,
-            low=0.10,
-            high=0.30,
-            measures="all-out nuclear war over the whole crisis, in hindsight",
-            source="Ellsberg papers, note of 13 Jun 2012 (FACTS §7)",
-            confidence="M",
-            escalation_risk=0.1,
-        ),
-        HazardPreset(
-            name="kennedy",
-            label="Kennedy: between one in three and even",
-            crisis_probability=0.42,
-            low=0.33,
-            high=0.50,
-            measures="the Soviets going 'all the way to war' (any war, not only nuclear)",
-            source="Intelros, quoting Sorensen 1965 (FACTS §3, §7)",
-            confidence="M",
-            escalation_risk=0.2,
-        ),
-        HazardPreset(
-            name="model_high",
-            label="Dynamic chicken model: up to 60%",
-            crisis_probability=0.60,
-            low=0.40,
-            high=0.60,
-            measures="nuclear war over the 13 days, output of a formal model",
-            source="Dixit, McAdams & Skeath 2019, SSRN 3406265 (FACTS §7)",
-            confidence="M",
-            escalation_risk=0.5,
-        ),
-    )
-}
-DEFAULT_HAZARD_PRESET = "ellsberg"
+#: The escalation presets (published estimates of the danger of war) are defined, and solved
+#: against the model, in sim/presets.py; `world.escalation_risk` accepts their names.
+HAZARD_PRESETS: Mapping[str, Preset] = PRESETS
+DEFAULT_HAZARD_PRESET = DEFAULT_PRESET
 
 
 #: Britain could act only after it was told (21–22 Oct [Bbg, TNA-msg]) and the crisis was public
@@ -431,7 +366,7 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p(
         name="world.escalation_risk",
         kind="float",
-        default=HAZARD_PRESETS[DEFAULT_HAZARD_PRESET].escalation_risk,
+        default=preset_value(DEFAULT_HAZARD_PRESET),
         minimum=0.0,
         maximum=1.0,
         step=0.01,
@@ -498,7 +433,7 @@ def coerce(name: str, raw: object) -> Value:
     bad = f"{name} = {shown} is not allowed: use {s.allowed()}"
     if s.kind == "float":
         if isinstance(raw, str) and raw in HAZARD_PRESETS and s.presets:
-            return HAZARD_PRESETS[raw].escalation_risk
+            return preset_value(raw)
         if isinstance(raw, bool):
             raise ParameterError(bad)
         try:

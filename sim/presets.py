@@ -23,7 +23,7 @@ from sim.outcomes import LABELS, OUTCOMES, WAR_OUTCOMES
 
 #: The one parameter a preset sets: the chance that an incident or a strike is not contained.
 #: Unobservable, unlike how often incidents happen (`world.incident_rate`, calibrated to FACTS §7).
-PARAMETER = "world.incident_hazard"
+PARAMETER = "world.escalation_risk"
 #: The preset the baseline uses unless told otherwise (why: docs/MODEL.md §7).
 DEFAULT_PRESET = "ellsberg"
 #: The scenario whose share a preset describes, and the run a solve pools.
@@ -52,6 +52,16 @@ class Preset:
     def __post_init__(self) -> None:
         assert self.measures and all(m in OUTCOMES for m in self.measures), self.measures
         assert 0.0 <= self.low <= self.centre <= self.high <= 1.0, self.id
+
+    @property
+    def name(self) -> str:
+        """The id, under the name the parameter schema and share links use."""
+        return self.id
+
+    @property
+    def escalation_risk(self) -> float:
+        """The value of PARAMETER this preset sets (solved; see `value`)."""
+        return value(self.id)
 
     @property
     def measures_text(self) -> str:
@@ -93,7 +103,7 @@ PRESETS: dict[str, Preset] = {
             low=0.0,
             high=0.01,
             centre=0.005,
-            source="Blight & Welch, On the Brink (1989), Hawk's Cay 1987 — unverified (FACTS §7)",
+            source="Blight & Welch 1989 (On the Brink, Hawk's Cay 1987; unverified); FACTS §7",
             confidence="L",
             note="nuclear war, as judged by participants in hindsight",
         ),
@@ -104,7 +114,7 @@ PRESETS: dict[str, Preset] = {
             low=0.10,
             high=0.30,
             centre=0.20,
-            source="Ellsberg papers (archive.org), note of 13 Jun 2012 (FACTS §7)",
+            source="Ellsberg (papers on archive.org, note of 13 Jun 2012); FACTS §7",
             confidence="M",
             note="all-out nuclear war over the whole crisis, in hindsight ('at least moderate')",
         ),
@@ -115,8 +125,8 @@ PRESETS: dict[str, Preset] = {
             low=0.33,
             high=0.50,
             centre=0.415,
-            source="Sorensen, Kennedy (1965) p. 705, page unverified; quoted in Allison, Essence "
-            "of Decision (1971) (FACTS §7)",
+            source="Sorensen 1965 (Kennedy, p. 705; page unverified); Allison 1971 (quotes it); "
+            "FACTS §7",
             confidence="M",
             note="the Soviets going 'all the way to war' — any war, not necessarily nuclear; "
             "Dixit & Skeath read it as the chance Moscow was hard-line (FACTS §7)",
@@ -128,7 +138,7 @@ PRESETS: dict[str, Preset] = {
             low=0.40,
             high=0.60,
             centre=0.50,
-            source="Dixit, McAdams & Skeath, SSRN 3406265 (2019), abstract (FACTS §7)",
+            source="Dixit, McAdams & Skeath 2019 (SSRN 3406265, abstract); FACTS §7",
             confidence="M",
             note="cumulative nuclear war over the 13 days, output of a formal model",
         ),
@@ -149,8 +159,10 @@ class Measured:
         lo, hi = doc["ci95"]
         return cls(float(doc["share"]), float(lo), float(hi))
 
-    def text(self, digits: int = 1) -> str:
-        """'20.1% [19.8–20.4]'."""
+    def text(self, digits: int | None = None) -> str:
+        """'20.1% [19.8–20.4]'; two decimals below 1% ('0.52% [0.47–0.58]')."""
+        if digits is None:
+            digits = 2 if self.hi < 0.01 else 1
         return f"{self.share:.{digits}%} [{self.lo * 100:.{digits}f}–{self.hi * 100:.{digits}f}]"
 
 
@@ -221,6 +233,14 @@ def ordered() -> list[Preset]:
     """The presets in order of their solved escalation risk (definition order before a solve)."""
     order = {pid: i for i, pid in enumerate(PRESETS)}
     return sorted(PRESETS.values(), key=lambda p: (value(p.id), order[p.id]))
+
+
+def comparison(p: Preset) -> str:
+    """'estimate 10–30% nuclear war → this model gives 20.1% [19.8–20.4]': the app's and the
+    docs' one wording of a preset beside the stored measurement (a real run; see `run_size`)."""
+    found = solved(p.id)
+    gives = "not solved yet" if found is None else f"{found.measured.text()}"
+    return f"estimate {p.estimate} → this model gives {gives}"
 
 
 def unknown_preset_message(name: str) -> str:

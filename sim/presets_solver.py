@@ -158,7 +158,8 @@ def checks(entries: dict[str, dict[str, Any]]) -> list[str]:
                 )
     order = sorted(entries, key=lambda pid: entries[pid]["value"])
     nuclear = [entries[pid]["nuclear_war"]["share"] for pid in order]
-    for (p1, n1), (p2, n2) in zip(zip(order, nuclear), zip(order[1:], nuclear[1:]), strict=False):
+    for i in range(1, len(order)):
+        (p1, n1), (p2, n2) = (order[i - 1], nuclear[i - 1]), (order[i], nuclear[i])
         if n2 < n1:
             problems.append(
                 f"nuclear war falls from {n1:.2%} ({p1}) to {n2:.2%} ({p2}) as {PARAMETER} rises"

@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from sim import ensemble, history
+from sim import ensemble, history, presets
 from sim.labels import LABELS, OUTCOMES
 from sim.limits import APP_DEFAULT_RUNS
 from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, SPECS, make_params
@@ -101,8 +101,29 @@ def test_every_schema_parameter_has_a_labelled_widget_with_its_source() -> None:
         assert f"Source: {spec.source}" in widget.help
     expanders = {e.label for e in at.sidebar.expander}
     assert set(ACTOR_NAMES.values()) <= expanders
-    assert widget_by_label(at, "selectbox", "Hazard preset").value == "ellsberg"
+    assert widget_by_label(at, "selectbox", "Escalation preset").value == "ellsberg"
     assert any(b.label == "Reset to scenario" for b in at.button)
+
+
+def test_preset_picker_sets_each_estimate_beside_what_the_model_gives() -> None:
+    """Beside each preset: its estimate and the stored measurement of the solve (a real run)."""
+    at = run_ok(new_app())
+    box = widget_by_label(at, "selectbox", "Escalation preset")
+    assert list(box.options)[:-1] == [
+        p.label + f" → model {presets.solved(p.id).measured.share:.1%}"  # type: ignore[union-attr]
+        for p in presets.ordered()
+    ]
+    for p in presets.ordered():
+        widget_by_label(at, "selectbox", "Escalation preset").set_value(p.id)
+        run_ok(at)
+        caption = next(c.value for c in at.sidebar.caption if c.value.startswith("Estimate "))
+        found = presets.solved(p.id)
+        assert found is not None
+        assert (
+            f"estimate {p.estimate} → this model gives {found.measured.text()}" in caption.lower()
+        )
+        assert found.run_size in caption
+        assert at.session_state[session.param_key(presets.PARAMETER)] == presets.value(p.id)
 
 
 def test_scenario_selectbox_lists_titles_and_ids() -> None:
@@ -454,6 +475,10 @@ def test_sources_page_lists_each_work_once_and_explains_keys() -> None:
     )
     ellsberg = HAZARD_PRESETS["ellsberg"].escalation_risk
     assert f"{ellsberg:.3g} (Ellsberg preset)" in text
+    for p in presets.PRESETS.values():
+        assert presets.comparison(p) in text
+    table = next(d.value for d in at.dataframe if "This model gives [95%]" in d.value.columns)
+    assert list(table["Preset"]) == [p.label for p in presets.ordered()]
     refs = next(m.value for m in at.markdown if "**Sagan**" in m.value)
     lines = refs.splitlines()
     assert sum("Limits of Safety" in line for line in lines) == 1

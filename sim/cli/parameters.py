@@ -22,6 +22,7 @@ from sim.params import (
     format_value,
     unknown_name_message,
 )
+from sim.presets import ordered as ordered_presets
 
 ACTOR_SHORT = {"us": "US", "uk": "UK", "ussr": "USSR", "world": "World"}
 
@@ -74,19 +75,15 @@ def params_command(
     for column in (0, 1, 2, 3, 5):
         overview.columns[column].no_wrap = True
     sourced.columns[0].no_wrap = True
-    presets = table(
-        "preset", "estimate", "what it measures", "over the crisis", "escalation risk", "source"
-    )
-    for p in HAZARD_PRESETS.values():
+    presets = table("preset", "estimate", "world.escalation_risk", "source")
+    for p in ordered_presets():
         presets.add_row(
             p.name,
-            p.label,
-            p.measures,
-            f"{p.crisis_probability * 100:g}% ({p.low * 100:g}–{p.high * 100:g}%)",
-            f"{p.escalation_risk:g}",
+            p.estimate,
+            format_value(p.escalation_risk),
             f"{p.source}; confidence {p.confidence}",
         )
-    presets.columns[0].no_wrap = presets.columns[3].no_wrap = True
+    presets.columns[0].no_wrap = presets.columns[1].no_wrap = presets.columns[2].no_wrap = True
     emit(
         render(
             [
@@ -95,8 +92,9 @@ def params_command(
                 "Where each parameter comes from (a FACTS.md key, or a modelling assumption)",
                 sourced,
                 "",
-                "Hazard presets: use a name as the value of world.escalation_risk, e.g. "
-                "--set world.escalation_risk=kennedy",
+                "Escalation presets: --preset ID, or a name as the value of "
+                "world.escalation_risk (--set world.escalation_risk=kennedy). What each measures "
+                "and what the model gives there: cuba62 presets",
                 presets,
                 "",
                 "One parameter in full: cuba62 params NAME",

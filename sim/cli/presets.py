@@ -18,7 +18,7 @@ from sim.cli.inputs import check_out
 from sim.cli.options import OutOpt, TableOrJson
 from sim.cli.progress import progress_hooks
 from sim.cli.render import emit, json_text, render, table, width_for, wrap
-from sim.params import Params, ParameterError, format_value, make_params
+from sim.params import ParameterError, Params, format_value, make_params
 
 PRESETS_EPILOG = f"""\b
 Examples:
