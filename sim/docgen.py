@@ -80,11 +80,19 @@ def render(text: str) -> str:
     return text
 
 
-def main() -> int:
+def update() -> bool:
+    """Rewrite the generated blocks of docs/MODEL.md (when this copy has it); True if changed."""
+    if not MODEL_MD.is_file():
+        return False
     text = MODEL_MD.read_text(encoding="utf-8")
     new = render(text)
     if new != text:
         MODEL_MD.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def main() -> int:
+    if update():
         print(f"updated {MODEL_MD.name}")
     return 0
 

@@ -170,6 +170,19 @@ def solve_and_write(runs: int, path: Path, only: Sequence[str] | None) -> None:
     presets_solver.write(document, path)
     presets.solved_document.cache_clear()
     say(f"wrote {path} ({document['evaluations']} evaluations)")
+    if path == presets.SOLVED_FILE:
+        # docs/MODEL.md's preset table and the parameter default come from the file: regenerate
+        # them in a fresh process (this one's schema was built from the old file).
+        import subprocess
+        import sys
+
+        done = subprocess.run(
+            [sys.executable, "-m", "sim.docgen"], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            say("warning: could not regenerate docs/MODEL.md: run `python -m sim.docgen`")
+        elif done.stdout.strip():
+            say(done.stdout.strip() + " (docs/MODEL.md: the preset table and the default)")
     if document["problems"]:
         for problem in document["problems"]:
             say("problem: " + problem)
