@@ -236,3 +236,22 @@ def test_solve_writes_a_data_file_that_reads_back(
     assert f"participants_low: {presets.PARAMETER} = " in r.err and "wrote" in r.err
     assert "_regenerate" in doc and presets.SOLVE_COMMAND in doc["_regenerate"]
     assert sorted(entry["per_seed"]) == [str(s) for s in presets.SOLVE_SEEDS]
+
+
+class _Line(presets_solver.Evaluator):
+    """A stand-in model whose share is a known increasing function of the parameter."""
+
+    def share(self, x: float, measures: tuple[str, ...] | list[str]) -> float:  # type: ignore[override]
+        self.cache[x] = np.zeros((1, len(OUTCOMES)), dtype=np.int64)
+        return 0.8 * x if measures == ("nuclear_war",) else min(1.0, 0.3 + x)
+
+
+def test_bisection_finds_the_centre_of_a_known_curve() -> None:
+    line = _Line(load_scenario(presets.SCENARIO).params())
+    x = presets_solver.bisect(line, presets.PRESETS["ellsberg"])  # 0.8 x = 0.20
+    assert abs(0.8 * x - 0.20) <= presets_solver.SHARE_TOLERANCE
+    x = presets_solver.bisect(line, presets.PRESETS["kennedy"])  # 0.3 + x = 0.415
+    assert abs(0.3 + x - 0.415) <= presets_solver.SHARE_TOLERANCE
+    # model_high's centre (50%) is reachable (0.8 at most); participants_low's (0.5%) too.
+    assert abs(0.8 * presets_solver.bisect(line, presets.PRESETS["model_high"]) - 0.5) <= 0.002
+    assert len(line.cache) < 2 + presets_solver.MAX_STEPS
