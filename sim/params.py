@@ -129,7 +129,7 @@ HAZARD_PRESETS: dict[str, HazardPreset] = {
             measures="nuclear war, as judged by participants in hindsight (Hawk's Cay, 1987)",
             source="Blight & Welch 1989, unverified (FACTS §7)",
             confidence="L",
-            escalation_risk=0.0,
+            escalation_risk=0.005,
         ),
         HazardPreset(
             name="ellsberg",
@@ -140,7 +140,7 @@ HAZARD_PRESETS: dict[str, HazardPreset] = {
             measures="all-out nuclear war over the whole crisis, in hindsight",
             source="Ellsberg papers, note of 13 Jun 2012 (FACTS §7)",
             confidence="M",
-            escalation_risk=0.1,
+            escalation_risk=0.17,
         ),
         HazardPreset(
             name="kennedy",
@@ -151,7 +151,7 @@ HAZARD_PRESETS: dict[str, HazardPreset] = {
             measures="the Soviets going 'all the way to war' (any war, not only nuclear)",
             source="Intelros, quoting Sorensen 1965 (FACTS §3, §7)",
             confidence="M",
-            escalation_risk=0.2,
+            escalation_risk=0.13,
         ),
         HazardPreset(
             name="model_high",
@@ -162,7 +162,7 @@ HAZARD_PRESETS: dict[str, HazardPreset] = {
             measures="nuclear war over the 13 days, output of a formal model",
             source="Dixit, McAdams & Skeath 2019, SSRN 3406265 (FACTS §7)",
             confidence="M",
-            escalation_risk=0.5,
+            escalation_risk=0.4,
         ),
     )
 }
@@ -399,14 +399,15 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p(
         name="ussr.strike_response",
         kind="float",
-        default=0.3,
+        default=0.25,
         minimum=0.0,
         maximum=1.0,
         step=0.05,
         unit="chance, with all missiles operational",
         label="Nuclear answer to a US strike",
         meaning="Chance that Soviet forces in Cuba answer a US strike on the missile sites with "
-        "nuclear weapons once the missiles are fully operational (scaled by how many are). They "
+        "nuclear weapons once the missiles are fully operational (scaled by how many are; at "
+        "the default local autonomy, more autonomous commanders raise it). They "
         "also held tactical warheads (FKR cruise missiles, Luna rockets); Kennedy feared exactly "
         "this answer.",
         source="Dobbs; FAS12 (tactical warheads in Cuba); OH (Kennedy's fear); "
@@ -460,14 +461,18 @@ SCHEMA: tuple[ParamSpec, ...] = (
         name="world.decision_noise",
         kind="float",
         default=0.35,
-        minimum=0.05,
-        maximum=2.0,
+        minimum=0.25,
+        maximum=0.5,
         step=0.05,
         unit="softmax temperature",
         label="Decision noise",
-        meaning="How far leaders stray from their best-looking option: 0.05 is near-perfect "
-        "calculation, 2 is close to a coin toss.",
-        source=ASSUMPTION,
+        meaning="How far leaders stray from their best-looking option in their day-to-day "
+        "choices: 0.25 is close calculation, 0.5 is erratic. It does not decide ExComm's "
+        "20 Oct choice, which has its own calibrated chance.",
+        source="modelling assumption, bounded so that it moves nuclear war less than the "
+        "actors' own parameters and the escalation risk do (tests/test_noise_ranking.py) and "
+        "the baseline keeps the pattern of 1962 (above ~0.7 Moscow climbs down or the missiles "
+        "stay in some histories, which no source suggests)",
     ),
 )
 

@@ -195,11 +195,10 @@ def test_hazard_preset_names_are_accepted(preset: str) -> None:
 
 
 def test_hazard_presets_rise_and_state_their_estimates() -> None:
-    risk = [
-        HAZARD_PRESETS[k].escalation_risk
-        for k in ("participants_low", "ellsberg", "kennedy", "model_high")
-    ]
-    assert risk == sorted(risk) and len(set(risk)) == 4
+    risk = {k: p.escalation_risk for k, p in HAZARD_PRESETS.items()}
+    # Kennedy's estimate measures any war, the others nuclear war: it need not sit between them.
+    assert risk["participants_low"] < min(risk["ellsberg"], risk["kennedy"])
+    assert max(risk["ellsberg"], risk["kennedy"]) < risk["model_high"]
     for preset in HAZARD_PRESETS.values():
         assert preset.low <= preset.crisis_probability <= preset.high
         assert preset.label and preset.measures and preset.source and preset.confidence
