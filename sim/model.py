@@ -30,9 +30,19 @@ from sim.randomness import COLUMN, N_COLUMNS, RandomBlocks
 
 Mask = npt.NDArray[np.bool_]
 
-#: Scale of the chance that a strike is answered with nuclear weapons (modelling assumption:
-#: about 1 in 10 at the Ellsberg preset with most missiles operational).
-STRIKE_RESPONSE = 0.9
+
+def strike_response(params: Params) -> float:
+    """Chance of a nuclear answer to a strike with every missile operational: the parameter, times
+    (STRIKE_AUTONOMY + local autonomy) / (STRIKE_AUTONOMY + its default), at most 1. Who held
+    the tactical warheads' release mattered [Dobbs]; modelling assumption."""
+    autonomy = params.f("ussr.local_autonomy")
+    default = defaults().f("ussr.local_autonomy")
+    factor = (STRIKE_AUTONOMY + autonomy) / (STRIKE_AUTONOMY + default)
+    return min(1.0, params.f("ussr.strike_response") * factor)
+
+
+#: See `strike_response`.
+STRIKE_AUTONOMY = 0.5
 #: Share of the Soviet ships still en route that turn back in each step after the halt order.
 TURN_BACK_RATE = 0.25
 #: When the histories still running fill at most this share of the state arrays, the finished
@@ -94,6 +104,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self._danger: npt.NDArray[np.float64] | None = None
         self._at_war: Mask | None = None
         self.incidents = Incidents(self.params)
+        self.strike_response = strike_response(self.params)
 
     # --- what agents call ----------------------------------------------------------------------
     @property
@@ -152,19 +163,15 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         rows = rows & self.world.active & (self.world.escalation < rung)
         if not np.count_nonzero(rows):  # the usual case: skip the arithmetic below
             return
-        wd, p = self.world, self.params
+        wd = self.world
         fresh = rows & (wd.escalation < w.STRIKE)
         wd.strike_step[fresh] = self.step_index
-        # Kennedy's fear: operational missiles and tactical weapons answer a strike [FAS12, Dobbs].
-        # Scaled by the incident hazard, so the chosen preset sets how dangerous a strike is.
-        response = (
-            STRIKE_RESPONSE
-            * p.f("ussr.strike_response")
-            * wd.missiles_operational
-            * (0.5 + p.f("ussr.local_autonomy"))
-            * (0.5 + p.f("ussr.risk_acceptance"))
-        )
-        nuclear = fresh & (self.uniform(COLUMN["strike_response"]) < 1.0 - np.exp(-response))
+        # Kennedy's fear [OH]: Soviet forces in Cuba answer a strike or a landing with nuclear
+        # weapons (MRBMs, and tactical FKR and Luna warheads [Dobbs, FAS12]), the more likely the
+        # more of the missiles are operational and the more local commanders act on their own
+        # (`ussr.strike_response` at the default autonomy; `STRIKE_AUTONOMY`).
+        response = self.strike_response * wd.missiles_operational
+        nuclear = rows & (self.uniform(COLUMN["strike_response"]) < response)
         wd.escalation[rows] = rung
         if rung == w.INVASION:
             wd.invasion_step[rows] = self.step_index
@@ -387,11 +394,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         turning = halted & (wd.ships_en_route > 0.5)
         if np.count_nonzero(turning):
             self._turn_back(turning)
+        # Construction goes on (FACTS §3 by date: `sim.world.READINESS`) until the sites are struck.
         building = wd.active & (wd.escalation < w.STRIKE)
         wd.missiles_operational = np.where(
-            building,
-            np.minimum(wd.missiles_operational + w.MISSILES_PER_STEP, 1.0),
-            wd.missiles_operational,
+            building, w.READINESS[self.step_index], wd.missiles_operational
         )
 
     def _turn_back(self, turning: Mask) -> None:
@@ -411,7 +417,18 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             self.finish(wd.escalation == w.NUCLEAR, NUCLEAR)
         self.finish(wd.berlin >= 3, BERLIN_CLASH)
         if war_somewhere:
-            over = at_war & (t - wd.strike_step >= w.WAR_PHASE_STEPS)
+            # The Joint Chiefs' plan: strikes go on until the invasion force is ready, then the
+            # landing [OH], unless a no-invasion pledge has been given (a deal ends the war).
+            if t >= w.INVASION_READY_STEP:
+                invade = (
+                    wd.active
+                    & (wd.escalation == w.STRIKE)
+                    & (t - wd.strike_step >= w.STRIKES_BEFORE_INVASION)
+                    & wd.unsent(wd.us_pledge)
+                )
+                self.start_war(invade, w.INVASION, "The Joint Chiefs' plan: US forces land in Cuba")
+            # An invasion runs its course; strikes alone go on until a deal, or the horizon.
+            over = (wd.escalation == w.INVASION) & (t - wd.invasion_step >= w.WAR_PHASE_STEPS)
             self.end_war(over & wd.active)
 
     # --- the event log (history `start` only) --------------------------------------------------

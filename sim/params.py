@@ -334,14 +334,15 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p(
         name="ussr.strike_response",
         kind="float",
-        default=0.3,
+        default=0.25,
         minimum=0.0,
         maximum=1.0,
         step=0.05,
         unit="chance, with all missiles operational",
         label="Nuclear answer to a US strike",
         meaning="Chance that Soviet forces in Cuba answer a US strike on the missile sites with "
-        "nuclear weapons once the missiles are fully operational (scaled by how many are). They "
+        "nuclear weapons once the missiles are fully operational (scaled by how many are; at "
+        "the default local autonomy, more autonomous commanders raise it). They "
         "also held tactical warheads (FKR cruise missiles, Luna rockets); Kennedy feared exactly "
         "this answer.",
         source="Dobbs; FAS12 (tactical warheads in Cuba); OH (Kennedy's fear); "
@@ -395,14 +396,18 @@ SCHEMA: tuple[ParamSpec, ...] = (
         name="world.decision_noise",
         kind="float",
         default=0.35,
-        minimum=0.05,
-        maximum=2.0,
+        minimum=0.25,
+        maximum=0.5,
         step=0.05,
         unit="softmax temperature",
         label="Decision noise",
-        meaning="How far leaders stray from their best-looking option: 0.05 is near-perfect "
-        "calculation, 2 is close to a coin toss.",
-        source=ASSUMPTION,
+        meaning="How far leaders stray from their best-looking option in their day-to-day "
+        "choices: 0.25 is close calculation, 0.5 is erratic. It does not decide ExComm's "
+        "20 Oct choice, which has its own calibrated chance.",
+        source="modelling assumption, bounded so that it moves nuclear war less than the "
+        "actors' own parameters and the escalation risk do (tests/test_noise_ranking.py) and "
+        "the baseline keeps the pattern of 1962 (above ~0.7 Moscow climbs down or the missiles "
+        "stay in some histories, which no source suggests)",
     ),
 )
 

@@ -492,7 +492,7 @@ BAD_INPUTS: list[tuple[list[str], list[str]]] = [
     ),
     (
         ["compare", "baseline", "--baseline-set", "world.decision_noise=0"],
-        ["--baseline-set", "0.05 to 2"],
+        ["--baseline-set", "0.25 to 0.5"],
     ),
     (["run", "baseline", "--format", "xml"], ["--format"]),
     (["params", "--format", "csv"], ["--format"]),

@@ -48,7 +48,7 @@ CASES: dict[str, dict[str, object]] = {
         "us.public_jupiter_trade": True,
         "uk.consultation": 0.7,
         "world.message_delay_hours": 0.0,
-        "world.decision_noise": 0.8,
+        "world.decision_noise": 0.5,
     },
 }
 

@@ -194,8 +194,11 @@ def test_hazard_preset_names_are_accepted(preset: str) -> None:
     assert maximum is not None and p.f("world.escalation_risk") <= maximum
 
 
-def test_hazard_presets_state_their_estimates() -> None:
-    # That their shares rise with the solved escalation risk: tests/test_presets.py.
+def test_hazard_presets_rise_and_state_their_estimates() -> None:
+    risk = {k: p.escalation_risk for k, p in HAZARD_PRESETS.items()}
+    # Kennedy's estimate measures any war, the others nuclear war: it need not sit between them.
+    assert risk["participants_low"] < min(risk["ellsberg"], risk["kennedy"])
+    assert max(risk["ellsberg"], risk["kennedy"]) < risk["model_high"]
     for preset in HAZARD_PRESETS.values():
         assert preset.low <= preset.centre <= preset.high
         assert preset.label and preset.measures and preset.source and preset.confidence
