@@ -49,7 +49,7 @@ def preset_table() -> str:
         "(solved) | the model gives [95%] | per seed |",
         "|---|---|---|---|---|---|---|",
     ]
-    size = ""
+    size, notes = "", []
     for p in presets.ordered():
         found = presets.solved(p.id)
         value = gives = per_seed = "not solved"
@@ -58,12 +58,14 @@ def preset_table() -> str:
             value = format_value(found.value)
             gives = found.measured.text() + ("" if found.inside(p) else " **outside the range**")
             per_seed = ", ".join(f"{m.share:.1%}" for m in found.per_seed.values())
+            if found.at_bound(p):
+                notes.append(f"`{p.id}`: {found.at_bound(p)}.")
         rows.append(
             f"| `{p.id}` — {p.label} | {p.estimate} — {p.note} | {p.source} | {p.confidence} | "
             f"{value} | {gives} | {per_seed} |"
         )
     measured = f"Measured: {size}; `{presets.SOLVE_COMMAND}` reproduces it." if size else ""
-    return "\n".join(rows) + (f"\n\n{measured}" if measured else "")
+    return "\n".join(rows) + "".join(f"\n\n{line}" for line in [measured, *notes] if line)
 
 
 def render(text: str) -> str:

@@ -184,6 +184,20 @@ class Solved:
         seeds = ", ".join(str(s) for s in self.seeds)
         return f"{len(self.seeds)} × {self.runs:,} histories of the baseline (seeds {seeds})"
 
+    def at_bound(self, preset: Preset) -> str:
+        """Why the solve stopped short of the centre, in words ('' when it hit the centre): the
+        parameter reached its bound and the model's share there is already past the centre."""
+        if self.value <= 0.0 and self.measured.share > preset.centre:
+            return (
+                f"the centre ({preset.centre:.1%}) is below what the model gives with no "
+                f"escalation at all ({self.measured.share:.2%}), which comes by routes the "
+                "escalation risk does not govern (a US strike answered with nuclear weapons: "
+                "ussr.strike_response)"
+            )
+        if self.value >= 1.0 and self.measured.share < preset.centre:
+            return f"the centre ({preset.centre:.1%}) is above what the model can give"
+        return ""
+
     def inside(self, preset: Preset) -> bool:
         """Every seed's share lies inside the preset's stated range."""
         return all(preset.low <= m.share <= preset.high for m in self.per_seed.values())

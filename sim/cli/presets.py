@@ -52,6 +52,7 @@ def preset_json(p: presets.Preset) -> dict[str, Any]:
     doc["model"] = {
         "measured": share(found.measured),
         "inside_range": found.inside(p),
+        "centre_unreachable": found.at_bound(p) or None,
         "per_seed": {str(s): share(m) for s, m in found.per_seed.items()},
         "nuclear_war": share(found.nuclear_war),
         "any_war": share(found.any_war),
@@ -108,7 +109,10 @@ def presets_command(
             "—" if found is None else format_value(found.value),
             gives,
         )
-        notes.append(f"{p.id}: {p.label}. Measures {p.note}. Source: {p.source}.")
+        note = f"{p.id}: {p.label}. Measures {p.note}. Source: {p.source}."
+        if found is not None and found.at_bound(p):
+            note += f" Solved at the bound: {found.at_bound(p)}."
+        notes.append(note)
     for column in (0, 2, 3):
         t.columns[column].no_wrap = True
     size = next((s.run_size for p in listed if (s := presets.solved(p.id))), None)
