@@ -255,3 +255,9 @@ def test_bisection_finds_the_centre_of_a_known_curve() -> None:
     # model_high's centre (50%) is reachable (0.8 at most); participants_low's (0.5%) too.
     assert abs(0.8 * presets_solver.bisect(line, presets.PRESETS["model_high"]) - 0.5) <= 0.002
     assert len(line.cache) < 2 + presets_solver.MAX_STEPS
+
+
+def test_presets_help_has_examples(cuba62: Callable[..., Result]) -> None:
+    r = cuba62("presets", "--help")
+    assert r.code == 0 and "Examples" in r.out and "cuba62 presets --solve" in r.out
+    assert "presets" in cuba62("--help").out

@@ -26,14 +26,13 @@ Examples:
   cuba62 presets --format json
   cuba62 run baseline --preset kennedy             # the baseline at Kennedy's estimate
   cuba62 compare thor_immobilisation --preset participants_low
-  cuba62 presets --solve                           # measure again (a few minutes; maintainers)
+  cuba62 presets --solve                           # measure again (maintainers; under a minute)
 
 \b
-A preset sets {presets.PARAMETER}: the chance that an incident or a strike is not contained,
-which no record shows. Each is solved so that the baseline's share of what the estimate
-measures lies inside its range, over seeds {", ".join(map(str, presets.SOLVE_SEEDS))} x
-{presets.SOLVE_RUNS:,} histories.
-"""
+A preset sets {presets.PARAMETER}: the chance that an incident or a strike is not
+contained, which no record shows. Each is solved so that the baseline's share of what the
+estimate measures lies inside its range, on seeds {{seeds}} x {presets.SOLVE_RUNS:,} histories.
+""".replace("{seeds}", ", ".join(map(str, presets.SOLVE_SEEDS)))
 
 
 def preset_json(p: presets.Preset) -> dict[str, Any]:
@@ -72,8 +71,9 @@ def presets_command(
         bool,
         typer.Option(
             "--solve",
-            help=f"Solve every preset again and rewrite {presets.SOLVED_FILE.name} (a few "
-            "minutes; run after any change to the model or the baseline).",
+            help=f"Solve every preset again and rewrite {presets.SOLVED_FILE.name} and the tables "
+            "in docs/MODEL.md (under a minute here; run after any change to the model or the "
+            "baseline).",
         ),
     ] = False,
     runs: Annotated[
