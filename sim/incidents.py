@@ -166,6 +166,12 @@ BERLIN_PER_DAY = 0.4
 BERLIN_SEVERITY = 1.0
 
 
+#: 1 + danger (`sim.world.danger`) by rung and number of incidents felt so far.
+FELT = 1.0 + (
+    w.DANGER_LEVEL[:, None] + w.INCIDENT_DANGER * np.arange(w.INCIDENTS_FELT + 1)[None, :]
+)
+
+
 class IncidentModel(CrisisView, Protocol):
     """What incidents need of the model: the agents' view, and the event log."""
 
@@ -230,9 +236,12 @@ class Incidents:
         us, ussr = side_factors(params)
         self.us_log = log_contained * us / ESCALATION_NORM
         self.ussr_log = log_contained * ussr / ESCALATION_NORM
+        self.side_logs = np.asarray([self.us_log, self.ussr_log])
         self.berlin_rate = BERLIN_PER_DAY * self.scale
         self.berlin_log = log_contained * ussr * BERLIN_SEVERITY / ESCALATION_NORM
         self.local = local_factor(params)
+        self.tankers = params.b("us.widen_to_tankers")
+        self.sailing = True  # some ships may still sail to the line (see `extra_rates`)
         self.ships = KIND_INDEX["quarantine_line"]
         self.alert = KIND_INDEX["alert_mishap"]
         self._tables: dict[tuple[bool, bool], tuple[np.ndarray, np.ndarray]] = {}
@@ -253,86 +262,115 @@ class Incidents:
             table, total_by_rung = self.tables(step)
             total = total_by_rung.take(world.escalation)
             extra = self.extra_rates(world, step)
-            if extra is not None:
-                total = total + extra[0] + extra[1]
-            occurs = world.active & (model.uniform(COLUMN["incident_occurs"]) < total)
-            if np.count_nonzero(occurs):
-                self.escalate(model, np.flatnonzero(occurs), table, extra)
+            for _, rate in extra:  # usually none: ships stop sailing, the alert is rare
+                total = total + rate
+            occurs = np.flatnonzero(
+                world.active & (model.uniform(COLUMN["incident_occurs"]) < total)
+            )
+            if occurs.size:
+                self.escalate(model, occurs, table, extra)
         self.berlin(model)
 
-    def extra_rates(self, world: w.World, step: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """Chances of the kinds that need a history's own state: ships at the line (in
-        proportion to the ships still sailing, or tankers stopped) and the British alert."""
-        if step < w.QUARANTINE_STEP and not np.count_nonzero(world.uk_alert):
-            return None
+    def extra_rates(self, world: w.World, step: int) -> list[tuple[int, w.Float]]:
+        """Chances of the kinds that need a history's own state, (kind, chances) for those that
+        are not 0 everywhere: ships at the line (in proportion to the ships still sailing, or
+        tankers stopped) and the British alert."""
+        extra: list[tuple[int, w.Float]] = []
+        line = step >= w.QUARANTINE_STEP and (self.sailing or self.tankers)
+        alert = bool(np.count_nonzero(world.uk_alert))
+        if not (line or alert):
+            return extra
         e = world.escalation
         peace = (e >= w.PUBLIC) & (e <= w.CLASH)
-        ships: w.Float = np.zeros(world.n)
-        if step >= w.QUARANTINE_STEP:
+        running = peace & world.active  # where a rate that is not 0 would matter
+        ships = False
+        if line:
+            # After the quarantine starts no history enters the peaceful rungs and ships only
+            # turn back: once no running history has ships sailing, none will (tankers aside).
+            self.sailing = bool(np.count_nonzero(running & (world.ships_en_route > 0.5)))
+            ships = self.sailing or bool(np.count_nonzero(running & world.tankers))
+        alert = alert and bool(np.count_nonzero(running & world.uk_alert))
+        if ships:
             sailing = np.where(world.ships_en_route > 0.5, world.ships_en_route, 0.0)
             share = sailing / w.SHIPS_EN_ROUTE + TANKER_SHIPS * world.tankers
-            ships = np.where(peace, share, 0.0) * (RATES[self.ships] * self.scale)
-        alert: w.Float = np.where(peace & world.uk_alert, RATES[self.alert] * self.scale, 0.0)
-        return ships, alert
+            rate = np.where(peace, share, 0.0) * (RATES[self.ships] * self.scale)
+            extra.append((self.ships, rate))
+        if alert:
+            rate = np.where(peace & world.uk_alert, RATES[self.alert] * self.scale, 0.0)
+            extra.append((self.alert, rate))
+        return extra
 
     def escalate(
         self,
         model: IncidentModel,
         rows: np.ndarray,
         table: np.ndarray,
-        extra: tuple[np.ndarray, np.ndarray] | None,
+        extra: list[tuple[int, w.Float]],
     ) -> None:
         """Incidents in `rows` (positions): their kind, then each side contains it or not."""
         world = model.world
         e = world.escalation.take(rows)
         rates = table.take(e, axis=1)  # (kinds, m)
-        if extra is not None:
-            rates[self.ships] = extra[0].take(rows)
-            rates[self.alert] = extra[1].take(rows)
+        for kind_index, rate in extra:
+            rates[kind_index] = rate.take(rows)
         cumulative = np.cumsum(rates, axis=0)
         threshold = model.uniform(COLUMN["incident_kind"]).take(rows) * cumulative[-1]
-        kind = np.minimum((cumulative < threshold).sum(axis=0), len(INCIDENTS) - 1)
-        danger = w.DANGER_LEVEL.take(e) + w.INCIDENT_DANGER * np.minimum(
-            world.incidents.take(rows), w.INCIDENTS_FELT
+        # u < 1, so u x total <= total: the count is at most the last kind's index.
+        kind = (cumulative < threshold).sum(axis=0)
+        # severity x (1 + danger), danger looked up by rung and incidents so far (`FELT`).
+        felt = np.minimum(world.incidents.take(rows), w.INCIDENTS_FELT)
+        x = SEVERITY.take(kind) * FELT[e, felt]
+        # A side fails to contain it where its uniform is at least (1 − r)^(x f): both sides'
+        # chances in one exp.
+        contained = np.exp(np.multiply.outer(self.side_logs, x))
+        drawn = np.stack(
+            (
+                model.uniform(COLUMN["us_steps_back"]).take(rows),
+                model.uniform(COLUMN["ussr_steps_back"]).take(rows),
+            )
         )
-        x = SEVERITY.take(kind) * (1.0 + danger)
-        # A side fails to contain it where its uniform is at least (1 − r)^(x f).
-        us_fails = model.uniform(COLUMN["us_steps_back"]).take(rows) >= np.exp(self.us_log * x)
-        ussr_fails = model.uniform(COLUMN["ussr_steps_back"]).take(rows) >= np.exp(
-            self.ussr_log * x
-        )
-        spiral = np.zeros(world.n, dtype=bool)
-        spiral[rows] = us_fails | ussr_fails
+        fails = (drawn >= contained).any(axis=0)  # not contained, by incident
         world.incidents[rows] += 1
         if WEEK_FIRST_STEP <= model.step_index < WEEK_END_STEP:
             world.incidents_week[rows] += 1
         if model.record and rows[0] == 0:
             k = int(kind[0])
-            outcome = "not contained" if spiral[0] else "both sides contain it"
+            outcome = "not contained" if fails[0] else "both sides contain it"
             model.event(
                 "world",
                 "incident",
                 f"Incident: {INCIDENTS[k].text} ({INCIDENTS[k].source}); {outcome}",
-                {"incident_kind": float(k), "rung": float(e[0]), "contained": float(not spiral[0])},
+                {"incident_kind": float(k), "rung": float(e[0]), "contained": float(not fails[0])},
             )
-        if not np.count_nonzero(spiral):
+        if not np.count_nonzero(fails):
             return
-        at_war = world.escalation >= w.STRIKE
-        nuclear = spiral & at_war
-        world.escalation[nuclear] = w.NUCLEAR
-        np.maximum(world.peak, world.escalation, out=world.peak)
-        model.finish(nuclear, NUCLEAR)
-        retaliation = spiral & (world.escalation == w.CLASH)
-        model.start_war(retaliation, w.STRIKE, "US retaliates: air strike")
-        low = spiral & (world.escalation < w.CLASH) & (world.escalation >= w.PUBLIC)
-        world.escalation[low] = w.CLASH
+        # Not contained, by the rung it happened on: in a war, nuclear use; at a clash, the US
+        # strikes back; in the public crisis or the quarantine, an armed clash.
+        rung = e[fails]
+        spiral = rows[fails]
+        nuclear = spiral[rung >= w.STRIKE]
+        if nuclear.size:
+            world.escalation[nuclear] = w.NUCLEAR
+            world.peak[nuclear] = w.NUCLEAR
+            model.finish(self.mask(world.n, nuclear), NUCLEAR)
+        retaliation = spiral[rung == w.CLASH]
+        if retaliation.size:
+            model.start_war(self.mask(world.n, retaliation), w.STRIKE, "US retaliates: air strike")
+        world.escalation[spiral[rung < w.CLASH]] = w.CLASH  # every incident is public or later
+
+    @staticmethod
+    def mask(n: int, rows: np.ndarray) -> w.Bool:
+        """A mask of `n` histories, true at positions `rows`."""
+        out = np.zeros(n, dtype=bool)
+        out[rows] = True
+        return out
 
     def berlin(self, model: IncidentModel) -> None:
         """Where access to Berlin is cut, a checkpoint incident may become an armed clash."""
         world = model.world
-        tense = world.active & (world.berlin >= 2)
-        if not np.count_nonzero(tense):
+        if world.berlin.max() < 2:  # the usual case: nowhere is access to Berlin cut
             return
+        tense = world.active & (world.berlin >= 2)
         danger = w.danger(world)
         contained = np.exp(self.berlin_log * (1.0 + danger))
         clash = (
