@@ -34,12 +34,12 @@ CASES: dict[str, dict[str, object]] = {
         "us.widen_to_tankers": True,
         "us.weight_on_allies": 0.9,
     },
-    "air_strike_first": {"us.first_move": "air_strike", "world.incident_hazard": "model_high"},
+    "air_strike_first": {"us.first_move": "air_strike", "world.escalation_risk": "model_high"},
     "public_trade_hawks": {
         "us.public_jupiter_trade": True,
         "us.hawkishness": 0.9,
         "world.message_delay_hours": 6.0,
-        "world.decision_noise": 1.5,
+        "world.decision_noise": 0.5,
     },
 }
 ARRAYS = (

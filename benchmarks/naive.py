@@ -29,11 +29,11 @@ from sim import incidents as inc
 from sim import world as w
 from sim.agents.uk import ADVICE_MEMORY, ADVICE_TARGET, UnitedKingdom
 from sim.agents.uk import Preferences as UKPreferences
-from sim.agents.us import PUBLIC_TRADE_COHESION_COST, UnitedStates, heard
+from sim.agents.us import FIRST_MOVE_TEMPERATURE, PUBLIC_TRADE_COHESION_COST, UnitedStates, heard
 from sim.agents.us import Preferences as USPreferences
 from sim.agents.ussr import Preferences as USSRPreferences
 from sim.agents.ussr import SovietUnion
-from sim.model import STRIKE_RESPONSE, TURN_BACK_RATE
+from sim.model import STRIKE_AUTONOMY, TURN_BACK_RATE
 from sim.outcomes import (
     AIR_STRIKE,
     BERLIN_CLASH,
@@ -124,7 +124,7 @@ class NaiveUS(NaiveAgent):
             + pr.first_strike_domestic * p.f("us.domestic_pressure")
         )
         strike -= p.f("uk.consultation") * pr.british_advice * pr.first_strike_british_advice
-        p_strike = logistic(strike / p.f("world.decision_noise"))
+        p_strike = logistic(strike / FIRST_MOVE_TEMPERATURE)
         return m.draw("us_first_move") >= p_strike
 
     def consents(self, purpose: str) -> bool:
@@ -153,8 +153,9 @@ class NaiveUS(NaiveAgent):
         quarantine_on = in_crisis and t >= w.QUARANTINE_STEP
         turkey_demand = m.knows("ussr_turkey")
         public_trade = p.b("us.public_jupiter_trade")
+        striking = m.active and m.escalation == w.STRIKE
         legal = ["hold"]
-        if in_crisis and not m.has_sent("us_pledge"):
+        if (in_crisis or striking) and not m.has_sent("us_pledge"):
             legal.append("offer_pledge")
         if in_crisis and turkey_demand:  # secret, or public where Washington will trade publicly
             if not public_trade and not m.has_sent("us_secret_jupiters"):
@@ -163,8 +164,8 @@ class NaiveUS(NaiveAgent):
                 legal.append("offer_public_jupiters")
         if quarantine_on:
             legal.append("air_strike")
-        if (in_crisis and t >= w.INVASION_READY_STEP) or m.escalation == w.STRIKE:
-            legal.append("invade")  # the force must be assembled, unless a strike came first
+        if in_crisis and t >= w.INVASION_READY_STEP:
+            legal.append("invade")  # the force must be assembled; after a strike: scheduled
         if quarantine_on:
             legal.append("back_down")
 
@@ -187,6 +188,7 @@ class NaiveUS(NaiveAgent):
         clock = pr.missile_clock * mo * days / pr.clock_days_scale
         c: dict[str, Utilities] = {
             "hawks_vs_doves": {
+                "offer_pledge": -pr.pledge_at_war * striking,
                 "air_strike": pr.strike_base + pr.hawks_strike * hawk,
                 "invade": pr.invade_base + pr.hawks_invade * hawk,
             },
@@ -339,7 +341,7 @@ class NaiveUSSR(NaiveAgent):
             legal.append("demand_turkey")
         if blockade and offered and not m.has_sent("ussr_berlin") and linkage:
             legal.append("demand_berlin")
-        if (blockade and m.knows("us_pledge")) or at_war:
+        if (blockade or at_war) and m.knows("us_pledge"):
             legal.append("accept")
         if blockade:
             legal.append("climb_down")
@@ -352,7 +354,8 @@ class NaiveUSSR(NaiveAgent):
         days_blockade = max(0, t - w.QUARANTINE_STEP) / 4.0
         expected = (
             pr.gain_pledge
-            + pr.expect_turkey * m.has_sent("ussr_turkey")
+            + pr.expect_turkey_aim
+            + (pr.expect_turkey - pr.expect_turkey_aim) * m.has_sent("ussr_turkey")
             + pr.expect_berlin * m.has_sent("ussr_berlin")
             + pr.expect_tankers * m.tankers
         )
@@ -448,6 +451,7 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         self.uk_advice = 0.0
         self.uk_alert = False
         self.incidents = 0
+        self.incidents_week = 0
         self.concessions = 0
         self.sent_at = dict.fromkeys(MESSAGES, -1)
         self.path: list[int] = []
@@ -485,7 +489,8 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         self.sent_at[message] = self.t
 
     def danger(self) -> float:
-        return DANGER_LEVEL[self.escalation] + 0.2 * min(self.incidents, 4)
+        return DANGER_LEVEL[self.escalation] + w.INCIDENT_DANGER * min(
+            self.incidents, w.INCIDENTS_FELT)
 
     def finish(self, outcome: int) -> None:
         if self.active:
@@ -498,17 +503,13 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
         fresh = self.escalation < w.STRIKE
         if fresh:
             self.strike_step = self.t
-        response = (
-            STRIKE_RESPONSE
-            * p.f("world.incident_hazard")
-            * self.missiles_operational
-            * (0.5 + p.f("ussr.local_autonomy"))
-            * (0.5 + p.f("ussr.risk_acceptance"))
-        )
+        autonomy, default = p.f("ussr.local_autonomy"), defaults().f("ussr.local_autonomy")
+        factor = (STRIKE_AUTONOMY + autonomy) / (STRIKE_AUTONOMY + default)
+        response = min(1.0, p.f("ussr.strike_response") * factor) * self.missiles_operational
         self.escalation = rung
         if rung == w.INVASION:
             self.invasion_step = self.t
-        if fresh and self.draw("strike_response") < 1.0 - math.exp(-response):
+        if self.draw("strike_response") < response:
             self.escalation = w.NUCLEAR
             self.finish(NUCLEAR)
 
@@ -608,50 +609,72 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
             if self.turnback_step < 0:
                 self.turnback_step = self.t
         if self.active and self.escalation < w.STRIKE:
-            self.missiles_operational = min(self.missiles_operational + w.MISSILES_PER_STEP, 1.0)
+            self.missiles_operational = w.readiness(self.t)
 
     def incidents_nobody_chose(self) -> None:
-        p = self.params
-        hazard = p.f("world.incident_hazard") * calendar.STEP_HOURS / 24.0
+        """Incidents by kind, each where its precondition holds (as sim.incidents)."""
+        p, t, e = self.params, self.t, self.escalation
+        scale = p.f("world.incident_rate") * calendar.STEP_HOURS / 24.0
         if self.active:
-            quarantine = self.escalation == w.QUARANTINE
-            ships_sailing = quarantine and not self.has_sent("shipments_halted")
-            tankers = quarantine and self.tankers
-            rate = (
-                hazard
-                * inc.LEVEL_HAZARD[self.escalation]
-                * (inc.AUTONOMY_BASE + inc.AUTONOMY_WEIGHT * p.f("ussr.local_autonomy"))
-                * (1.0 + inc.ALERT_RATE * self.uk_alert)
-                * (1.0 + inc.SHIPS_SAILING_RATE * ships_sailing + inc.TANKERS_RATE * tankers)
-            )
-            if self.draw("incident_occurs") < rate:
-                self.incident(p)
+            peace = w.PUBLIC <= e <= w.CLASH
+            quarantine = peace and t >= w.QUARANTINE_STEP
+            sailing = self.ships_en_route if self.ships_en_route > 0.5 else 0.0
+            holds = {
+                "defcon3": peace,
+                "sac_defcon2": quarantine,
+                "quarantine": quarantine,
+                "sams": quarantine and t >= inc.SAMS_READY_STEP,
+                "uk_alert": peace and self.uk_alert,
+                "war": w.STRIKE <= e <= w.INVASION,
+            }
+            rates = []
+            for kind in inc.INCIDENTS:
+                if kind.needs == "ships":
+                    share = sailing / w.SHIPS_EN_ROUTE + inc.TANKER_SHIPS * self.tankers
+                    rates.append(share * (kind.per_day * scale) if quarantine else 0.0)
+                else:
+                    local = inc.local_factor(p) if kind.local else 1.0
+                    rates.append(kind.per_day * scale * local if holds[kind.needs] else 0.0)
+            total = sum(rates)
+            if self.draw("incident_occurs") < total:
+                u = self.draw("incident_kind") * total
+                cumulative, chosen = 0.0, len(rates) - 1
+                for i, r in enumerate(rates):
+                    cumulative += r
+                    if not cumulative < u:
+                        chosen = i
+                        break
+                self.incident(p, inc.INCIDENTS[chosen])
         if self.active and self.berlin >= 2:
-            if (
-                self.draw("berlin_incident") < hazard * inc.BERLIN_RATE
-                and self.draw("berlin_steps_back") < inc.BERLIN_CLASH
-            ):
+            risk = p.f("world.escalation_risk")
+            log_contained = math.log(max(1.0 - risk, 1e-300))
+            ussr = inc.side_factors(p)[1]
+            contained = math.exp(
+                log_contained * ussr * inc.BERLIN_SEVERITY / inc.ESCALATION_NORM
+                * (1.0 + self.danger()))
+            if (self.draw("berlin_incident") < inc.BERLIN_PER_DAY * scale
+                    and self.draw("berlin_steps_back") >= contained):
                 self.berlin = 3
 
-    def incident(self, p: Params) -> None:
-        """Both sides may step back; if not, the crisis climbs a rung (or a war goes nuclear)."""
+    def incident(self, p: Params, kind: Any) -> None:
+        """Each side contains it, or the crisis climbs a rung (in a war: nuclear use)."""
+        log_contained = math.log(max(1.0 - p.f("world.escalation_risk"), 1e-300))
+        us, ussr = inc.side_factors(p)
+        x = kind.severity * (1.0 + self.danger())
+        us_fails = self.draw("us_steps_back") >= math.exp(
+            log_contained * us / inc.ESCALATION_NORM * x)
+        ussr_fails = self.draw("ussr_steps_back") >= math.exp(
+            log_contained * ussr / inc.ESCALATION_NORM * x)
         self.incidents += 1
-        back, resolve = inc.STEP_BACK, inc.STEP_BACK_RESOLVE
-        us_back = self.draw("us_steps_back") < back - resolve * p.f("us.hawkishness")
-        ussr_back = self.draw("ussr_steps_back") < back - resolve * p.f("ussr.risk_acceptance")
-        at_war = self.escalation >= w.STRIKE
-        war_restraint = self.draw("nuclear_in_war") >= (
-            inc.NUCLEAR_IN_WAR + inc.NUCLEAR_IN_WAR_AUTONOMY * p.f("ussr.local_autonomy")
-        )
-        if us_back and ussr_back:
+        if inc.WEEK_FIRST_STEP <= self.t < inc.WEEK_END_STEP:
+            self.incidents_week += 1
+        if not (us_fails or ussr_fails):
             return
-        if at_war and not war_restraint:
+        if self.escalation >= w.STRIKE:
             self.escalation = w.NUCLEAR
             self.finish(NUCLEAR)
         if self.escalation == w.CLASH:
             self.start_war(w.STRIKE)
-        if at_war and war_restraint and self.escalation == w.STRIKE:
-            self.start_war(w.INVASION)
         if w.PUBLIC <= self.escalation < w.CLASH:
             self.escalation = w.CLASH
 
@@ -660,10 +683,15 @@ class NaiveCrisis(mesa.Model):  # type: ignore[misc]
             self.finish(NUCLEAR)
         if self.berlin >= 3:
             self.finish(BERLIN_CLASH)
+        if (  # the Joint Chiefs' plan: the landing once the force is ready, unless pledged
+            self.active and self.escalation == w.STRIKE and self.t >= w.INVASION_READY_STEP
+            and self.t - self.strike_step >= w.STRIKES_BEFORE_INVASION
+            and not self.has_sent("us_pledge")
+        ):
+            self.start_war(w.INVASION)
         if (
-            self.active
-            and self.escalation >= w.STRIKE
-            and self.t - self.strike_step >= w.WAR_PHASE_STEPS
+            self.active and self.escalation == w.INVASION
+            and self.t - self.invasion_step >= w.WAR_PHASE_STEPS
         ):
             self.end_war()
 

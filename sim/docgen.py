@@ -1,4 +1,5 @@
-"""Generated parts of docs/MODEL.md: the parameter table and the hazard presets, from the schema.
+"""Generated parts of docs/MODEL.md: the parameter table from the schema, and the escalation
+presets beside what the model gives at each (from sim/presets_solved.json).
 
 `python -m sim.docgen` rewrites the blocks between the markers in docs/MODEL.md; a test fails when
 the committed file is out of date, so the documentation cannot drift from the code.
@@ -9,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, ParamSpec, format_value
+from sim import presets
+from sim.params import ACTOR_NAMES, SCHEMA, ParamSpec, format_value
 
 MODEL_MD = Path(__file__).resolve().parent.parent / "docs" / "MODEL.md"
 BLOCKS = {"parameters": "<!-- generated: parameters -->", "presets": "<!-- generated: presets -->"}
@@ -40,16 +42,30 @@ def parameter_table() -> str:
 
 
 def preset_table() -> str:
+    """Each preset's estimate beside what the model's baseline gives at its solved escalation risk
+    (the measurement `cuba62 presets --solve` stored), in order of that risk."""
     rows = [
-        "| preset | whole-crisis P (spread) | per-day hazard | what it measures | source | conf. |",
-        "|---|---|---|---|---|---|",
+        f"| preset | the estimate (what it measures) | source | conf. | `{presets.PARAMETER}` "
+        "(solved) | the model gives [95%] | per seed |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for p in HAZARD_PRESETS.values():
+    size, notes = "", []
+    for p in presets.ordered():
+        found = presets.solved(p.id)
+        value = gives = per_seed = "not solved"
+        if found is not None:
+            size = found.run_size
+            value = format_value(found.value)
+            gives = found.measured.text() + ("" if found.inside(p) else " **outside the range**")
+            per_seed = ", ".join(f"{m.share:.1%}" for m in found.per_seed.values())
+            if found.at_bound(p):
+                notes.append(f"`{p.id}`: {found.at_bound(p)}.")
         rows.append(
-            f"| `{p.name}` — {p.label} | {p.crisis_probability:.0%} ({p.low:.1%}–{p.high:.0%}) | "
-            f"{p.per_day:.4f} | {p.measures} | {p.source} | {p.confidence} |"
+            f"| `{p.id}` — {p.label} | {p.estimate} — {p.note} | {p.source} | {p.confidence} | "
+            f"{value} | {gives} | {per_seed} |"
         )
-    return "\n".join(rows)
+    measured = f"Measured: {size}; `{presets.SOLVE_COMMAND}` reproduces it." if size else ""
+    return "\n".join(rows) + "".join(f"\n\n{line}" for line in [measured, *notes] if line)
 
 
 def render(text: str) -> str:
@@ -66,11 +82,19 @@ def render(text: str) -> str:
     return text
 
 
-def main() -> int:
+def update() -> bool:
+    """Rewrite the generated blocks of docs/MODEL.md (when this copy has it); True if changed."""
+    if not MODEL_MD.is_file():
+        return False
     text = MODEL_MD.read_text(encoding="utf-8")
     new = render(text)
     if new != text:
         MODEL_MD.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def main() -> int:
+    if update():
         print(f"updated {MODEL_MD.name}")
     return 0
 

@@ -40,6 +40,7 @@ class Results:
     concessions: npt.NDArray[np.uint8]  # bits of sim.world.CONCESSIONS
     peak_escalation: npt.NDArray[np.int16]
     incidents: npt.NDArray[np.int16]
+    incidents_week: npt.NDArray[np.int16]  # of 22–28 Oct, the week FACTS §7 counts
     turnback_step: npt.NDArray[np.int16]  # first Soviet ship turned back (-1: none)
     escalation_path: npt.NDArray[np.int8]  # (steps, histories)
 
@@ -66,6 +67,7 @@ def run_chunk(params: Params, seed: int, start: int, stop: int) -> Results:
         concessions=wd.concessions,
         peak_escalation=wd.peak,
         incidents=wd.incidents,
+        incidents_week=wd.incidents_week,
         turnback_step=wd.turnback_step,
         escalation_path=model.escalation_path,
     )
@@ -94,6 +96,7 @@ def combine(parts: Iterable[Results]) -> Results:
         concessions=cat("concessions"),  # type: ignore[arg-type]
         peak_escalation=cat("peak_escalation"),  # type: ignore[arg-type]
         incidents=cat("incidents"),  # type: ignore[arg-type]
+        incidents_week=cat("incidents_week"),  # type: ignore[arg-type]
         turnback_step=cat("turnback_step"),  # type: ignore[arg-type]
         escalation_path=cat("escalation_path", axis=1),  # type: ignore[arg-type]
     )

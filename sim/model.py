@@ -34,9 +34,19 @@ from sim.randomness import COLUMN, N_COLUMNS, RandomBlocks
 
 Mask = npt.NDArray[np.bool_]
 
-#: Scale of the chance that a strike is answered with nuclear weapons (modelling assumption:
-#: about 1 in 10 at the Ellsberg preset with most missiles operational).
-STRIKE_RESPONSE = 16.0
+
+def strike_response(params: Params) -> float:
+    """Chance of a nuclear answer to a strike with every missile operational: the parameter, times
+    (STRIKE_AUTONOMY + local autonomy) / (STRIKE_AUTONOMY + its default), at most 1. Who held
+    the tactical warheads' release mattered [Dobbs]; modelling assumption."""
+    autonomy = params.f("ussr.local_autonomy")
+    default = defaults().f("ussr.local_autonomy")
+    factor = (STRIKE_AUTONOMY + autonomy) / (STRIKE_AUTONOMY + default)
+    return min(1.0, params.f("ussr.strike_response") * factor)
+
+
+#: See `strike_response`.
+STRIKE_AUTONOMY = 0.5
 #: Share of the Soviet ships still en route that turn back in each step after the halt order.
 TURN_BACK_RATE = 0.25
 #: When the histories still running fill at most this share of the state arrays, the finished
@@ -46,7 +56,9 @@ COMPACT_BELOW = 0.5
 #: ... and only in a model of at least this many rows: below it a step costs about the same
 #: whatever the number of rows (numpy's per-call overhead), and moving rows out (then drawing
 #: random numbers row by row, `RandomBlocks.next_for`) costs more than it saves (`make bench`).
-COMPACT_MIN_ROWS = 1024
+#: Lowered from 1024 with issue 12: wars now last until the invasion (30 Oct) or a deal, a tail of
+#: a few percent of histories over ~15 steps, where 1,000 histories run ~7% faster compacted.
+COMPACT_MIN_ROWS = 256
 #: The state arrays of `sim.world.World` (everything but its size).
 WORLD_ARRAYS = tuple(f.name for f in fields(w.World) if not f.init)
 
@@ -98,6 +110,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self._danger: npt.NDArray[np.float64] | None = None
         self._at_war: Mask | None = None
         self.incidents = Incidents(self.params)
+        self.strike_response = strike_response(self.params)
 
     # --- what agents call ----------------------------------------------------------------------
     @property
@@ -156,19 +169,15 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         rows = rows & self.world.active & (self.world.escalation < rung)
         if not np.count_nonzero(rows):  # the usual case: skip the arithmetic below
             return
-        wd, p = self.world, self.params
+        wd = self.world
         fresh = rows & (wd.escalation < w.STRIKE)
         wd.strike_step[fresh] = self.step_index
-        # Kennedy's fear: operational missiles and tactical weapons answer a strike [FAS12, Dobbs].
-        # Scaled by the incident hazard, so the chosen preset sets how dangerous a strike is.
-        response = (
-            STRIKE_RESPONSE
-            * p.f("world.incident_hazard")
-            * wd.missiles_operational
-            * (0.5 + p.f("ussr.local_autonomy"))
-            * (0.5 + p.f("ussr.risk_acceptance"))
-        )
-        nuclear = fresh & (self.uniform(COLUMN["strike_response"]) < 1.0 - np.exp(-response))
+        # Kennedy's fear [OH]: Soviet forces in Cuba answer a strike or a landing with nuclear
+        # weapons (MRBMs, and tactical FKR and Luna warheads [Dobbs, FAS12]), the more likely the
+        # more of the missiles are operational and the more local commanders act on their own
+        # (`ussr.strike_response` at the default autonomy; `STRIKE_AUTONOMY`).
+        response = self.strike_response * wd.missiles_operational
+        nuclear = rows & (self.uniform(COLUMN["strike_response"]) < response)
         wd.escalation[rows] = rung
         if rung == w.INVASION:
             wd.invasion_step[rows] = self.step_index
@@ -414,11 +423,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         turning = halted & (wd.ships_en_route > 0.5)
         if np.count_nonzero(turning):
             self._turn_back(turning)
+        # Construction goes on (FACTS §3 by date: `sim.world.READINESS`) until the sites are struck.
         building = wd.active & (wd.escalation < w.STRIKE)
         wd.missiles_operational = np.where(
-            building,
-            np.minimum(wd.missiles_operational + w.MISSILES_PER_STEP, 1.0),
-            wd.missiles_operational,
+            building, w.READINESS[self.step_index], wd.missiles_operational
         )
 
     def _turn_back(self, turning: Mask) -> None:
@@ -436,9 +444,20 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         war_somewhere = np.count_nonzero(at_war) > 0  # if not, no nuclear use and no war to end
         if war_somewhere:
             self.finish(wd.escalation == w.NUCLEAR, NUCLEAR)
-        self.finish(wd.berlin >= 3, BERLIN_CLASH)
-        if war_somewhere:
-            over = at_war & (t - wd.strike_step >= w.WAR_PHASE_STEPS)
+        if wd.berlin.max() >= 3:  # (rarely: a Berlin clash needs access cut first)
+            self.finish(wd.berlin >= 3, BERLIN_CLASH)
+        if war_somewhere and t >= w.INVASION_READY_STEP:  # no landing before the force is ready
+            # The Joint Chiefs' plan: strikes go on until the invasion force is ready, then the
+            # landing [OH], unless a no-invasion pledge has been given (a deal ends the war).
+            invade = (
+                wd.active
+                & (wd.escalation == w.STRIKE)
+                & (t - wd.strike_step >= w.STRIKES_BEFORE_INVASION)
+                & wd.unsent(wd.us_pledge)
+            )
+            self.start_war(invade, w.INVASION, "The Joint Chiefs' plan: US forces land in Cuba")
+            # An invasion runs its course; strikes alone go on until a deal, or the horizon.
+            over = (wd.escalation == w.INVASION) & (t - wd.invasion_step >= w.WAR_PHASE_STEPS)
             self.end_war(over & wd.active)
 
     # --- the event log (history `start` only) --------------------------------------------------

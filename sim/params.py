@@ -16,6 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from sim import calendar
+from sim.presets import DEFAULT_PRESET, PRESETS, Preset
+from sim.presets import value as preset_value
 
 Actor = Literal["us", "uk", "ussr", "world"]
 Kind = Literal["float", "bool", "choice", "datetime"]
@@ -96,72 +98,10 @@ class ParamSpec(BaseModel):
         return tuple(s for s in range(calendar.N_STEPS) if first <= self.time_at(s) <= last)
 
 
-class HazardPreset(BaseModel):
-    """A named incident-hazard setting, with what its source estimated and how sure we are."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    label: str
-    crisis_probability: float
-    low: float
-    high: float
-    measures: str
-    source: str
-    confidence: str
-
-    @property
-    def per_day(self) -> float:
-        """h = 1 − (1 − P)^(1/13): a whole-crisis probability spread over 13 days (FACTS §7)."""
-        return float(1.0 - (1.0 - self.crisis_probability) ** (1.0 / 13.0))
-
-
-HAZARD_PRESETS: dict[str, HazardPreset] = {
-    p.name: p
-    for p in (
-        HazardPreset(
-            name="participants_low",
-            label="Participants' low estimate (about 1 in 100)",
-            crisis_probability=0.01,
-            low=0.005,
-            high=0.01,
-            measures="nuclear war, as judged by participants in hindsight (Hawk's Cay, 1987)",
-            source="Blight & Welch 1989, unverified (FACTS §7)",
-            confidence="L",
-        ),
-        HazardPreset(
-            name="ellsberg",
-            label="Ellsberg: 10–30% (midpoint 20%)",
-            crisis_probability=0.20,
-            low=0.10,
-            high=0.30,
-            measures="all-out nuclear war over the whole crisis, in hindsight",
-            source="Ellsberg papers, note of 13 Jun 2012 (FACTS §7)",
-            confidence="M",
-        ),
-        HazardPreset(
-            name="kennedy",
-            label="Kennedy: between one in three and even",
-            crisis_probability=0.42,
-            low=0.33,
-            high=0.50,
-            measures="the Soviets going 'all the way to war' (any war, not only nuclear)",
-            source="Intelros, quoting Sorensen 1965 (FACTS §3, §7)",
-            confidence="M",
-        ),
-        HazardPreset(
-            name="model_high",
-            label="Dynamic chicken model: up to 60%",
-            crisis_probability=0.60,
-            low=0.40,
-            high=0.60,
-            measures="nuclear war over the 13 days, output of a formal model",
-            source="Dixit, McAdams & Skeath 2019, SSRN 3406265 (FACTS §7)",
-            confidence="M",
-        ),
-    )
-}
-DEFAULT_HAZARD_PRESET = "ellsberg"
+#: The escalation presets (published estimates of the danger of war) are defined, and solved
+#: against the model, in sim/presets.py; `world.escalation_risk` accepts their names.
+HAZARD_PRESETS: Mapping[str, Preset] = PRESETS
+DEFAULT_HAZARD_PRESET = DEFAULT_PRESET
 
 
 #: Britain could act only after it was told (21–22 Oct [Bbg, TNA-msg]) and the crisis was public
@@ -391,21 +331,53 @@ SCHEMA: tuple[ParamSpec, ...] = (
         "orders (the U-2 shot down on 27 Oct; submarine B-59).",
         source="OH; Dobbs (U-2 shot down); FACTS §7 (B-59)",
     ),
+    _p(
+        name="ussr.strike_response",
+        kind="float",
+        default=0.25,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
+        unit="chance, with all missiles operational",
+        label="Nuclear answer to a US strike",
+        meaning="Chance that Soviet forces in Cuba answer a US strike on the missile sites with "
+        "nuclear weapons once the missiles are fully operational (scaled by how many are; at "
+        "the default local autonomy, more autonomous commanders raise it). They "
+        "also held tactical warheads (FKR cruise missiles, Luna rockets); Kennedy feared exactly "
+        "this answer.",
+        source="Dobbs; FAS12 (tactical warheads in Cuba); OH (Kennedy's fear); "
+        "level: modelling assumption",
+    ),
     # --- World ---------------------------------------------------------------------------------
     _p(
-        name="world.incident_hazard",
+        name="world.incident_rate",
         kind="float",
-        default=HAZARD_PRESETS[DEFAULT_HAZARD_PRESET].per_day,
+        default=1.0,
         minimum=0.0,
-        maximum=0.15,
-        step=0.001,
-        unit="probability per day at DEFCON 2",
-        label="Incident hazard",
+        maximum=4.0,
+        step=0.05,
+        unit="× the 1962 record (1: about five incidents 22–28 Oct)",
+        label="Incident frequency",
+        meaning="How often dangerous incidents nobody chose happen (a false alarm, a U-2 astray or "
+        "shot down, a submarine forced up, a ship at the quarantine line), each kind only once its "
+        "preconditions exist. Observable: 1 reproduces the week of 22–28 Oct 1962.",
+        source="Sagan 1993; Dobbs 2008; FACTS §7 (about six dangerous incidents 22–28 Oct); "
+        "rate of each kind: modelling assumption",
+    ),
+    _p(
+        name="world.escalation_risk",
+        kind="float",
+        default=preset_value(DEFAULT_HAZARD_PRESET),
+        minimum=0.0,
+        maximum=1.0,
+        step=0.01,
+        unit="chance an incident is not contained",
+        label="Escalation risk",
         presets=tuple(HAZARD_PRESETS),
-        meaning="Chance per day, at the highest alert, of a dangerous incident nobody chose "
-        "(a plane shot down, a submarine forced up, a false alarm). "
-        "Lower alert levels scale it down.",
-        source="FACTS §7 presets (h = 1 − (1 − P)^(1/13)); default: Ellsberg 10–30%, midpoint",
+        meaning="How likely an incident climbs the ladder instead of being contained (a clash, "
+        "a US strike in reply, nuclear use in a war). Nobody observed it: the presets set it so "
+        "that the model gives what each estimate of the risk of war says.",
+        source="FACTS §7 presets (solved against the model); default: Ellsberg 10–30%",
     ),
     _p(
         name="world.message_delay_hours",
@@ -426,14 +398,18 @@ SCHEMA: tuple[ParamSpec, ...] = (
         name="world.decision_noise",
         kind="float",
         default=0.35,
-        minimum=0.05,
-        maximum=2.0,
+        minimum=0.25,
+        maximum=0.5,
         step=0.05,
         unit="softmax temperature",
         label="Decision noise",
-        meaning="How far leaders stray from their best-looking option: 0.05 is near-perfect "
-        "calculation, 2 is close to a coin toss.",
-        source=ASSUMPTION,
+        meaning="How far leaders stray from their best-looking option in their day-to-day "
+        "choices: 0.25 is close calculation, 0.5 is erratic. It does not decide ExComm's "
+        "20 Oct choice, which has its own calibrated chance.",
+        source="modelling assumption, bounded so that it moves nuclear war less than the "
+        "actors' own parameters and the escalation risk do (tests/test_noise_ranking.py) and "
+        "the baseline keeps the pattern of 1962 (above ~0.7 Moscow climbs down or the missiles "
+        "stay in some histories, which no source suggests)",
     ),
 )
 
@@ -464,7 +440,7 @@ def coerce(name: str, raw: object) -> Value:
     bad = f"{name} = {shown} is not allowed: use {s.allowed()}"
     if s.kind == "float":
         if isinstance(raw, str) and raw in HAZARD_PRESETS and s.presets:
-            return HAZARD_PRESETS[raw].per_day
+            return preset_value(raw)
         if isinstance(raw, bool):
             raise ParameterError(bad)
         try:

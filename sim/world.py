@@ -61,13 +61,21 @@ ELECTION = dt.datetime(1962, 11, 6, 12, 0)  # US mid-term elections
 STRIKE_PREPARATION_STEPS = 8
 #: An invasion force needed about ten days to assemble (modelling assumption).
 INVASION_READY_STEP = calendar.step_of(dt.datetime(1962, 10, 30, 12, 0))
+#: The Joint Chiefs' plan: at least a day of air strikes before the landing (modelling assumption).
+STRIKES_BEFORE_INVASION = 4
 #: Soviet ships en route when the quarantine was announced: ~25 [RT60s].
 SHIPS_EN_ROUTE = 25.0
-#: Share of MRBM sites operational on 16 Oct; 2 of 6 "possibly operational" by 21 Oct [TNA-msg].
-MISSILES_AT_START = 0.15
-#: Growth of operational readiness per step while construction goes on (all ready ~28 Oct).
-MISSILES_PER_STEP = 0.02
-#: A war phase (after a strike) ends in this many steps unless it goes nuclear.
+#: Share of the MRBM sites operational, by date, while construction goes on: none on 16 Oct
+#: (sites under construction); 2 of 6 "possibly operational" on 21 Oct [TNA-msg]; all by 28 Oct
+#: (modelling assumption); linear in between (`readiness`).
+READINESS_DATES: tuple[tuple[dt.datetime, float], ...] = (
+    (dt.datetime(1962, 10, 16, 12, 0), 0.0),
+    (dt.datetime(1962, 10, 21, 12, 0), 1.0 / 3.0),
+    (dt.datetime(1962, 10, 28, 12, 0), 1.0),
+)
+MISSILES_AT_START = READINESS_DATES[0][1]
+#: An invasion, once launched, runs its course in this many steps (two days of fighting in which
+#: nuclear use may come) and ends as an invasion; modelling assumption.
 WAR_PHASE_STEPS = 8
 
 NO_STEP = -1
@@ -122,6 +130,7 @@ class World:
     ussr_berlin: Int = field(init=False)
     # bookkeeping
     incidents: Int = field(init=False)
+    incidents_week: Int = field(init=False)  # those of 22–28 Oct (FACTS §7 counts that week)
     outcome: npt.NDArray[np.int8] = field(init=False)
     resolved_step: Int = field(init=False)
     concessions: npt.NDArray[np.uint8] = field(init=False)
@@ -129,7 +138,7 @@ class World:
     def __post_init__(self) -> None:
         n = self.n
         self.active = np.ones(n, dtype=bool)
-        for name in ("escalation", "peak", "berlin", "incidents"):
+        for name in ("escalation", "peak", "berlin", "incidents", "incidents_week"):
             setattr(self, name, _ints(n, 0))
         self.missiles_operational = np.full(n, MISSILES_AT_START)
         self.ships_en_route = np.full(n, SHIPS_EN_ROUTE)
@@ -171,12 +180,30 @@ class World:
         return sent < 0
 
 
+def readiness(step: int) -> float:
+    """Share of the MRBM sites operational at the end of `step` if construction went on
+    (`READINESS_DATES`, interpolated by date)."""
+    steps = [calendar.step_of(when) for when, _ in READINESS_DATES]
+    shares = [share for _, share in READINESS_DATES]
+    return float(np.interp(step + 1, steps, shares))
+
+
+#: `readiness` of every step, worked out once.
+READINESS = tuple(readiness(step) for step in range(calendar.N_STEPS))
+
+
 #: How close to war each rung of the ladder feels (see `danger`).
 DANGER_LEVEL = np.asarray((0.0, 0.2, 0.5, 1.2, 1.5, 1.8, 2.0))
+
+
+#: Each incident so far adds this much to the danger felt, up to INCIDENTS_FELT incidents (Black
+#: Saturday: a week of about six incidents [FACTS §7] felt like the brink); modelling assumption.
+INCIDENT_DANGER = 0.05
+INCIDENTS_FELT = 4
 
 
 def danger(wd: World) -> Float:
     """How close to war the crisis feels: the ladder plus recent incidents (Black Saturday)."""
     level = DANGER_LEVEL.take(wd.escalation)
-    result: Float = level + 0.2 * np.minimum(wd.incidents, 4)
+    result: Float = level + INCIDENT_DANGER * np.minimum(wd.incidents, INCIDENTS_FELT)
     return result

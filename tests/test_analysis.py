@@ -49,7 +49,7 @@ from sim.analysis.backends import (
 from sim.analysis.evaluate import MAX_HISTORIES, evaluate, shares
 from sim.analysis.space import float_specs, problem
 from sim.cli.analysis import register
-from sim.params import SPECS, defaults, make_params
+from sim.params import HAZARD_PRESETS, SPECS, defaults, make_params
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = defaults()
@@ -317,11 +317,11 @@ def _largest_swing(outcome: str, names: Sequence[str], runs: int = 400) -> str:
 def test_top_parameter_is_stable_across_seeds(method: str, samples: int, runs: int) -> None:
     specs = float_specs(MODEL_PARAMS[:3] if method == "sobol" else MODEL_PARAMS)
     tops = [
-        sens.sensitivity(BASE, method, "air_strike", specs, samples, runs, seed).indices[0].name
+        sens.sensitivity(BASE, method, "nuclear_war", specs, samples, runs, seed).indices[0].name
         for seed in (0, 1)
     ]
     assert tops[0] == tops[1]
-    assert tops[0] == _largest_swing("air_strike", [s.name for s in specs])
+    assert tops[0] == _largest_swing("nuclear_war", [s.name for s in specs])
 
 
 def test_sensitivity_command_table_json_and_warnings(cuba62: Callable[..., Result]) -> None:
@@ -612,11 +612,11 @@ def test_sweep_command_on_two_dask_workers_matches_in_process(
 
 
 def test_grid_values_and_problem_come_from_the_schema() -> None:
-    axis = sweeps.parse_vary("world.incident_hazard=0:0.15:4")
+    axis = sweeps.parse_vary("world.escalation_risk=0:0.15:4")
     assert axis.values == (0.0, 0.05, 0.1, 0.15)
-    assert sweeps.parse_vary("world.incident_hazard=participants_low,ellsberg").values[
+    assert sweeps.parse_vary("world.escalation_risk=participants_low,ellsberg").values[
         1
-    ] == pytest.approx(1 - 0.8 ** (1 / 13))
+    ] == pytest.approx(HAZARD_PRESETS["ellsberg"].escalation_risk)
     prob = problem(float_specs())
     floats = [s for s in SPECS.values() if s.kind == "float"]
     assert prob["names"] == [s.name for s in floats]

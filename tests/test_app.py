@@ -19,10 +19,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from sim import ensemble, history, labels
+from sim import ensemble, history, labels, presets
 from sim.labels import LABELS, OUTCOMES
 from sim.limits import APP_DEFAULT_RUNS
-from sim.params import ACTOR_NAMES, SCHEMA, SPECS, make_params
+from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, SPECS, make_params
 from sim.scenario import MAX_BYTES, load_scenario, parse_scenario, to_toml
 from ui.components import export, session
 
@@ -131,8 +131,29 @@ def test_every_schema_parameter_has_a_labelled_widget_with_its_source() -> None:
         assert f"Source: {spec.source}" in widget.help
     expanders = {e.label for e in at.sidebar.expander}
     assert set(ACTOR_NAMES.values()) <= expanders
-    assert widget_by_label(at, "selectbox", "Hazard preset").value == "ellsberg"
+    assert widget_by_label(at, "selectbox", "Escalation preset").value == "ellsberg"
     assert any(b.label == "Reset to scenario" for b in at.button)
+
+
+def test_preset_picker_sets_each_estimate_beside_what_the_model_gives() -> None:
+    """Beside each preset: its estimate and the stored measurement of the solve (a real run)."""
+    at = run_ok(new_app())
+    box = widget_by_label(at, "selectbox", "Escalation preset")
+    assert list(box.options)[:-1] == [
+        p.label + f" → model {presets.solved(p.id).measured.share:.1%}"  # type: ignore[union-attr]
+        for p in presets.ordered()
+    ]
+    for p in presets.ordered():
+        widget_by_label(at, "selectbox", "Escalation preset").set_value(p.id)
+        run_ok(at)
+        caption = next(c.value for c in at.sidebar.caption if c.value.startswith("Estimate "))
+        found = presets.solved(p.id)
+        assert found is not None
+        assert (
+            f"estimate {p.estimate} → this model gives {found.measured.text()}" in caption.lower()
+        )
+        assert found.run_size in caption
+        assert at.session_state[session.param_key(presets.PARAMETER)] == presets.value(p.id)
 
 
 def test_scenario_selectbox_lists_titles_and_ids() -> None:
@@ -185,7 +206,7 @@ def test_share_link_round_trip_reproduces_widgets_and_numbers() -> None:
         "seed": "7",
         "runs": "600",
         "uk.consultation": "0.6",
-        "world.incident_hazard": "kennedy",
+        "world.escalation_risk": "kennedy",
         "uk.thor_offer": "public",
         "uk.berlin_proposal_time": "1962-10-27 18:00",
     }
@@ -435,7 +456,7 @@ def test_sources_page_lists_every_parameter_with_its_source() -> None:
     headers = [h.value for h in at.header]
     assert "What this model cannot tell you" in headers
     assert "References" in headers
-    assert SPECS["world.incident_hazard"].label in list(params["Label"])
+    assert SPECS["world.escalation_risk"].label in list(params["Label"])
 
 
 def test_presentation_mode_toggle_is_in_the_sidebar() -> None:
@@ -467,9 +488,21 @@ def test_charts_have_a_short_caption_and_their_numbers_in_words() -> None:
     assert "64 KB" in upload.label and "64 KB" in upload.help
 
 
+def _first_diverging_history() -> int:
+    """The first history of the default scenario (seed 0) whose log parts from its baseline
+    twin: which one it is depends on the calibration, so it is looked up, not assumed."""
+    scenario = load_scenario(session.default_option()).params()
+    base = load_scenario("baseline").params()
+    for i in range(APP_DEFAULT_RUNS):
+        if history.divergence(history.replay(scenario, 0, i), history.replay(base, 0, i)):
+            return i
+    raise AssertionError("no history of the default scenario differs from the baseline")
+
+
 def test_history_reasons_are_readable_and_interleaved_view_tags_lines() -> None:
-    # History 0 of the Thor scenario parts from its baseline twin on 26 Oct: shared lines first.
+    # A history of the default scenario that parts from its baseline twin: shared lines first.
     at = run_ok(new_app())
+    at.session_state[session.K_HISTORY] = _first_diverging_history()
     at.switch_page("views/history.py")
     run_ok(at)
     why = [c.value for c in at.caption if " chose this " in c.value]
@@ -498,7 +531,12 @@ def test_sources_page_lists_each_work_once_and_explains_keys() -> None:
     assert "FACTS.md, a sourced list of facts about Britain and the crisis" in " ".join(
         i.value for i in at.info
     )
-    assert "0.017 per day (Ellsberg preset)" in text
+    ellsberg = HAZARD_PRESETS["ellsberg"].escalation_risk
+    assert f"{ellsberg:.3g} (Ellsberg preset)" in text
+    for p in presets.PRESETS.values():
+        assert presets.comparison(p) in text
+    table = next(d.value for d in at.dataframe if "This model gives [95%]" in d.value.columns)
+    assert list(table["Preset"]) == [p.label for p in presets.ordered()]
     refs = next(m.value for m in at.markdown if "**Sagan**" in m.value)
     lines = refs.splitlines()
     assert sum("Limits of Safety" in line for line in lines) == 1

@@ -7,9 +7,13 @@ single lucky run cannot pass it. Targets (see docs/MODEL.md, section 1):
   pledge plus a secret Jupiter assurance [OH];
 - settlements cluster around 28 Oct: median resolution within two days, 26-30 Oct [OH, PBS-FBIS];
 - Soviet ships turn back by 24-25 Oct [OH];
-- nuclear war is rare but possible, and rises with the hazard preset (FACTS §7);
+- about five dangerous incidents in the week 22-28 Oct, at least one in most histories (the record
+  has about six, FACTS §7);
+- nuclear war at the default (Ellsberg) preset lies in Ellsberg's 10-30%, and rises with the
+  escalation-risk preset (FACTS §7);
 - the British Thor idea changes nothing in the baseline (Rawnsley 1995; S:47-48, UPI93);
-- an air strike on 20 Oct makes air strike or invasion the dominant outcomes.
+- an air strike on 20 Oct is followed by the Joint Chiefs' plan: every history ends in war, many
+  in an invasion, and no deal comes before a pledge could reach Moscow.
 """
 
 from __future__ import annotations
@@ -121,26 +125,35 @@ def test_ships_turn_back_by_24_25_october(baseline_runs: dict[int, Results]) -> 
     assert not _failures(baseline_runs, check)
 
 
-def test_nuclear_war_rare_but_possible(baseline_runs: dict[int, Results]) -> None:
-    """Rare: under 5% in every seed. Possible: above zero beyond noise over the pooled seeds (a
-    share of a few in a thousand is too small to demand in every run of 4,000)."""
+def test_incidents_in_the_week_of_22_to_28_october(baseline_runs: dict[int, Results]) -> None:
+    """FACTS §7: about six dangerous incidents 22-28 Oct (Duluth, Atlas, the U-2 shot down,
+    Maultsby, B-59, Moorestown). Each seed: mean within 3-8, at least one in over 80%."""
 
     def check(r: Results) -> str | None:
-        share = outcome_shares(r)["nuclear_war"].share
-        return None if share < 0.05 else f"nuclear war share {share:.2%} is not below 5%"
+        mean, some = float(r.incidents_week.mean()), float(np.mean(r.incidents_week >= 1))
+        if not (3.0 <= mean <= 8.0 and some > 0.8):
+            return f"mean {mean:.2f} incidents 22-28 Oct, {some:.1%} with at least one"
+        return None
 
     assert not _failures(baseline_runs, check)
+
+
+def test_nuclear_war_at_the_default_preset_in_ellsbergs_range(
+    baseline_runs: dict[int, Results],
+) -> None:
+    """The default preset is Ellsberg's (10-30% nuclear war, FACTS §7): pooled over the seeds the
+    share and its 95% interval lie inside that range."""
     pooled = np.concatenate([r.outcome for r in baseline_runs.values()])
     k = int((pooled == OUTCOMES.index("nuclear_war")).sum())
     share = wilson(k, pooled.size)
-    assert k > 0 and share.hi < 0.05, f"nuclear war {k} of {pooled.size:,}: {share}"
+    assert 0.10 <= share.lo and share.hi <= 0.30, f"nuclear war {k} of {pooled.size:,}: {share}"
 
 
 @pytest.fixture(scope="module")
 def hazard_runs() -> dict[str, Results]:
     """The three presets on the same seed: paired histories (common random numbers)."""
     return {
-        preset: run(make_params({"world.incident_hazard": preset}), POOLED, seed=7)
+        preset: run(make_params({"world.escalation_risk": preset}), POOLED, seed=7)
         for preset in ("participants_low", "ellsberg", "model_high")
     }
 
@@ -161,13 +174,6 @@ def test_nuclear_war_rises_with_hazard_preset(
         f"nuclear war {higher} - {lower}: {diff.share:+.3%} (95% interval {diff.lo:+.3%} to "
         f"{diff.hi:+.3%}) over {POOLED:,} paired histories"
     )
-
-
-def test_nuclear_war_share_below_5_percent_at_default_preset_pooled(
-    hazard_runs: dict[str, Results],
-) -> None:
-    share = outcome_shares(hazard_runs["ellsberg"])["nuclear_war"]
-    assert share.lo > 0 and share.hi < 0.05, share
 
 
 def test_thor_offer_changes_nothing_in_the_baseline() -> None:
@@ -191,10 +197,18 @@ def test_thor_comparison_is_sensitive() -> None:
     assert np.any(paired.scenario.outcome != paired.baseline.outcome)
 
 
-def test_air_strike_first_makes_war_dominant() -> None:
-    r = run(make_params({"us.first_move": "air_strike"}), POOLED, seed=13)
+def test_air_strike_first_follows_the_joint_chiefs_plan() -> None:
+    """A strike on 22 Oct is followed by more strikes and, from the day the force is ready, the
+    invasion [OH], unless a deal intervenes; Moscow accepts only a pledge it has read."""
+    params = make_params({"us.first_move": "air_strike"})
+    r = run(params, POOLED, seed=13)
     shares = {k: s.share for k, s in outcome_shares(r).items()}
-    top = max(shares, key=lambda k: shares[k])
-    assert top in ("air_strike", "invasion"), shares
-    assert shares["air_strike"] + shares["invasion"] > 0.5, shares
-    assert shares["negotiated_withdrawal"] < shares["air_strike"] + shares["invasion"], shares
+    war = ("air_strike", "invasion", "berlin_clash", "nuclear_war")
+    assert sum(shares[k] for k in war) == pytest.approx(1.0), shares
+    assert shares["invasion"] > 0.1, shares
+    strike = w.DECISION_STEP + w.STRIKE_PREPARATION_STEPS
+    delay = int(np.ceil(params.f("world.message_delay_hours") / calendar.STEP_HOURS))
+    ended = r.resolved_step[r.outcome == OUTCOMES.index("air_strike")]
+    assert ended.size and int(ended.min()) >= strike + delay, (
+        f"an air strike ended at step {int(ended.min())}, before a pledge could reach Moscow"
+    )

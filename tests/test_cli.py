@@ -261,12 +261,14 @@ def test_set_changes_the_parameters_and_accepts_presets(cuba62: Cli) -> None:
         "--set",
         "ussr.berlin_linkage=true",
         "--set",
-        "world.incident_hazard=kennedy",
+        "world.escalation_risk=kennedy",
     )
     assert result.code == 0, result.err
     parameters = json.loads(result.out)["parameters"]
     assert parameters["ussr.berlin_linkage"] == "true"
-    assert parameters["world.incident_hazard"] == format_value(HAZARD_PRESETS["kennedy"].per_day)
+    assert parameters["world.escalation_risk"] == format_value(
+        HAZARD_PRESETS["kennedy"].escalation_risk
+    )
 
 
 def test_out_writes_the_same_bytes_to_a_file_and_nothing_to_stdout(
@@ -556,7 +558,7 @@ BAD_INPUTS: list[tuple[list[str], list[str]]] = [
     ),
     (
         ["compare", "baseline", "--baseline-set", "world.decision_noise=0"],
-        ["--baseline-set", "0.05 to 2"],
+        ["--baseline-set", "0.25 to 0.5"],
     ),
     (["run", "baseline", "--format", "xml"], ["--format"]),
     (["params", "--format", "csv"], ["--format"]),

@@ -43,7 +43,10 @@ def test_encoding_a_random_world_and_decoding_it_gives_its_fields_back() -> None
 
 @pytest.mark.parametrize(
     "overrides",
-    [{}, {"uk.foreign_office_weight": 0.8, "ussr.berlin_linkage": True, "world.decision_noise": 2}],
+    [
+        {},
+        {"uk.foreign_office_weight": 0.8, "ussr.berlin_linkage": True, "world.decision_noise": 0.5},
+    ],
 )
 def test_the_british_table_gives_the_general_rule_at_every_step(
     overrides: dict[str, object],

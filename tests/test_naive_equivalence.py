@@ -41,14 +41,14 @@ CASES: dict[str, dict[str, object]] = {
         "us.widen_to_tankers": True,
         "uk.thor_offer": "public",
         "uk.thor_offer_us_consent": False,
-        "world.incident_hazard": "kennedy",
+        "world.escalation_risk": "kennedy",
     },
     "hawks_public_trade": {
         "us.hawkishness": 0.8,
         "us.public_jupiter_trade": True,
         "uk.consultation": 0.7,
         "world.message_delay_hours": 6.0,
-        "world.decision_noise": 0.8,
+        "world.decision_noise": 0.5,
     },
 }
 

@@ -32,7 +32,9 @@ REQUIRED = (
     "us.weight_on_allies",
     "uk.consultation",
     "uk.foreign_office_weight",
-    "world.incident_hazard",
+    "world.incident_rate",
+    "world.escalation_risk",
+    "ussr.strike_response",
     "world.message_delay_hours",
 )
 
@@ -55,7 +57,8 @@ def error(overrides: dict[str, object]) -> str:
         ("hawkishness", "us.hawkishness"),
         ("uk.consulation", "uk.consultation"),
         ("ussr.risk_acceptence", "ussr.risk_acceptance"),
-        ("world.incident_hazzard", "world.incident_hazard"),
+        ("world.escalation_risc", "world.escalation_risk"),
+        ("world.incident_hazard", "world.incident_rate"),
     ],
 )
 def test_unknown_name_did_you_mean(name: str, suggestion: str) -> None:
@@ -76,7 +79,8 @@ BAD_VALUES: list[tuple[str, object]] = [
     ("us.hawkishness", 1.5),
     ("us.hawkishness", -0.01),
     ("uk.consultation", 2),
-    ("world.incident_hazard", 0.2),
+    ("world.escalation_risk", 1.2),
+    ("world.incident_rate", -0.5),
     ("world.message_delay_hours", 49),
     ("world.message_delay_hours", 0),  # a message is read at the earliest in the next step
     ("world.decision_noise", 0.0),
@@ -100,14 +104,14 @@ BAD_VALUES: list[tuple[str, object]] = [
     ("us.hawkishness", math.inf),
     ("us.hawkishness", -math.inf),
     ("uk.foreign_office_weight", "nan"),
-    ("world.incident_hazard", "inf"),
+    ("world.escalation_risk", "inf"),
     # dates outside the crisis
     ("us.tankers_time", "1962-10-01 12:00"),
     ("us.tankers_time", "1962-12-01 12:00"),
     ("us.tankers_time", dt.datetime(1963, 10, 26, 12, 0)),
     ("uk.berlin_proposal_time", "1962-11-21 12:00"),
     # an unknown hazard preset
-    ("world.incident_hazard", "ellsburg"),
+    ("world.escalation_risk", "ellsburg"),
 ]
 
 
@@ -131,7 +135,7 @@ def test_allowed_ranges_say_what_they_mean() -> None:
     assert SPECS["us.hawkishness"].allowed().startswith("a number from 0 to 1")
     assert "true or false" == SPECS["us.widen_to_tankers"].allowed()
     assert "decide, quarantine, air_strike" in SPECS["us.first_move"].allowed()
-    hazard = SPECS["world.incident_hazard"].allowed()
+    hazard = SPECS["world.escalation_risk"].allowed()
     assert all(name in hazard for name in HAZARD_PRESETS)
     assert "London time" in SPECS["uk.thor_offer_time"].allowed()
 
@@ -185,22 +189,22 @@ def test_british_moves_allowed_from_the_speech(name: str) -> None:
 
 @pytest.mark.parametrize("preset", list(HAZARD_PRESETS))
 def test_hazard_preset_names_are_accepted(preset: str) -> None:
-    p = make_params({"world.incident_hazard": preset})
-    assert p.f("world.incident_hazard") == pytest.approx(HAZARD_PRESETS[preset].per_day)
-    maximum = SPECS["world.incident_hazard"].maximum
-    assert maximum is not None and p.f("world.incident_hazard") <= maximum
+    p = make_params({"world.escalation_risk": preset})
+    assert p.f("world.escalation_risk") == pytest.approx(HAZARD_PRESETS[preset].escalation_risk)
+    maximum = SPECS["world.escalation_risk"].maximum
+    assert maximum is not None and p.f("world.escalation_risk") <= maximum
 
 
-def test_hazard_presets_rise_and_match_their_probabilities() -> None:
-    per_day = [
-        HAZARD_PRESETS[k].per_day for k in ("participants_low", "ellsberg", "kennedy", "model_high")
-    ]
-    assert per_day == sorted(per_day) and len(set(per_day)) == 4
+def test_hazard_presets_rise_and_state_their_estimates() -> None:
+    risk = {k: p.escalation_risk for k, p in HAZARD_PRESETS.items()}
+    # Kennedy's estimate measures any war, the others nuclear war: it need not sit between them.
+    assert risk["participants_low"] < min(risk["ellsberg"], risk["kennedy"])
+    assert max(risk["ellsberg"], risk["kennedy"]) < risk["model_high"]
     for preset in HAZARD_PRESETS.values():
-        assert 1 - (1 - preset.per_day) ** 13 == pytest.approx(preset.crisis_probability)
-        assert preset.low <= preset.crisis_probability <= preset.high
+        assert preset.low <= preset.centre <= preset.high
         assert preset.label and preset.measures and preset.source and preset.confidence
-    assert defaults().f("world.incident_hazard") == HAZARD_PRESETS[sp.DEFAULT_HAZARD_PRESET].per_day
+    default = HAZARD_PRESETS[sp.DEFAULT_HAZARD_PRESET].escalation_risk
+    assert defaults().f("world.escalation_risk") == default
 
 
 @pytest.mark.parametrize(
@@ -288,7 +292,7 @@ def test_params_key_round_trips_exactly() -> None:
     from sim.params import Params
 
     params = make_params(
-        {"world.incident_hazard": 0.1 / 3, "uk.thor_offer_time": "1962-10-25 18:00"}
+        {"world.escalation_risk": 0.1 / 3, "uk.thor_offer_time": "1962-10-25 18:00"}
     )
     assert Params.from_key(params.key()) == params
     assert params.key() != make_params().key()

@@ -257,12 +257,12 @@ def test_us_hawkishness_never_lowers_war(pair: tuple[Params, Params], seed: int)
 
 
 @DIRECTION
-@given(pair=raised("world.incident_hazard"), seed=seeds)
-@example(pair=corner("world.incident_hazard"), seed=0)
-@example(pair=corner("world.incident_hazard", {"us.first_move": "air_strike"}), seed=0)
-def test_incident_hazard_never_lowers_nuclear_war(pair: tuple[Params, Params], seed: int) -> None:
+@given(pair=raised("world.escalation_risk"), seed=seeds)
+@example(pair=corner("world.escalation_risk"), seed=0)
+@example(pair=corner("world.escalation_risk", {"us.first_move": "air_strike"}), seed=0)
+def test_escalation_risk_never_lowers_nuclear_war(pair: tuple[Params, Params], seed: int) -> None:
     d = _difference(pair, seed, "nuclear")
-    assert d.hi >= 0, _explain(pair, "world.incident_hazard", d)
+    assert d.hi >= 0, _explain(pair, "world.escalation_risk", d)
 
 
 @st.composite
@@ -310,8 +310,8 @@ def test_directions_are_detectable_at_defaults() -> None:
     assert hawk.lo > 0, hawk
     hazard = _difference(
         (
-            base.with_overrides({"world.incident_hazard": "participants_low"}),
-            base.with_overrides({"world.incident_hazard": "model_high"}),
+            base.with_overrides({"world.escalation_risk": "participants_low"}),
+            base.with_overrides({"world.escalation_risk": "model_high"}),
         ),
         0,
         "nuclear",

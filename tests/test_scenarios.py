@@ -118,7 +118,7 @@ def test_to_toml_of_app_settings_round_trips() -> None:
 
     base = load_scenario("baseline")
     overrides = {
-        "world.incident_hazard": HAZARD_PRESETS["kennedy"].per_day,
+        "world.escalation_risk": HAZARD_PRESETS["kennedy"].escalation_risk,
         "uk.consultation": 0.45,
         "us.tankers_time": dt.datetime(1962, 10, 27, 6, 0),
         "us.widen_to_tankers": True,
@@ -213,8 +213,8 @@ def test_bytes_with_byte_order_mark_and_crlf() -> None:
 
 
 def test_hazard_preset_by_name() -> None:
-    s = parse_scenario(with_parameters('world.incident_hazard = "kennedy"'), "a.toml")
-    assert s.overrides["world.incident_hazard"] == HAZARD_PRESETS["kennedy"].per_day
+    s = parse_scenario(with_parameters('world.escalation_risk = "kennedy"'), "a.toml")
+    assert s.overrides["world.escalation_risk"] == HAZARD_PRESETS["kennedy"].escalation_risk
 
 
 # --- parsing: bad input, one clear line each ------------------------------------------------------

@@ -32,6 +32,7 @@ class Preferences:
     invade_base = -2.6
     hawks_strike = 2.2  # Joint Chiefs' pressure [OH]
     hawks_invade = 1.8
+    pledge_at_war = 1.5  # once bombing, the Joint Chiefs' plan is the invasion [OH]; assumption
     missile_clock = 1.1  # operational missiles make waiting costlier [TNA-msg: 2 of 6 sites ready]
     war_risk_strike = 1.6  # fear of nuclear response from operational missiles [FAS12, Dobbs]
     war_risk_invade = 2.4
@@ -56,7 +57,7 @@ class Preferences:
     clock_days_scale = 3.0
     election_days_scale = 3.0  # domestic pressure doubles as the elections come close
     # 20 Oct, the strike against the quarantine (`first_move`) [OH, Ginsberg]; levels: assumption
-    first_strike_base = -1.9  # "Pearl Harbor in reverse"
+    first_strike_base = -2.2  # "Pearl Harbor in reverse"
     first_strike_hawks = 2.2  # the Joint Chiefs
     first_strike_domestic = 0.25
     first_strike_british_advice = 0.5  # share of British advice heard on 20 Oct [UPI93]
@@ -76,6 +77,10 @@ PUBLIC_TRADE_COHESION_COST = 0.2
 
 
 FIRST_MOVES = ("quarantine", "air_strike")
+#: The temperature of the 20 Oct choice: at the default hawkishness about 1 in 25 histories choose
+#: the strike, at 1 (the Joint Chiefs' view) about 7 in 10 (modelling assumption; ExComm debated
+#: the strike for days and chose the quarantine [OH, Ginsberg]).
+FIRST_MOVE_TEMPERATURE = 0.35
 
 
 def heard(consultation: float) -> float:
@@ -130,7 +135,10 @@ class UnitedStates(CrisisAgent):
         pledge, secret = index("offer_pledge"), index("offer_secret_jupiters")
         public, strike = index("offer_public_jupiters"), index("air_strike")
         invade, back_down = index("invade"), index("back_down")
-        legal[pledge] = in_crisis & world.unsent(world.us_pledge)
+        # In a war (strikes, before any landing) the pledge is the way to a deal [OH: the pledge
+        # answered Moscow's aim of deterring an invasion].
+        striking = world.active & (world.escalation == w.STRIKE)
+        legal[pledge] = (in_crisis | striking) & world.unsent(world.us_pledge)
         # Which of the two Jupiter assurances exists is a parameter: secret, or public (a trade).
         public_trade = bool(params.b("us.public_jupiter_trade"))
         jupiters = in_crisis & turkey_demand
@@ -139,10 +147,9 @@ class UnitedStates(CrisisAgent):
         else:
             legal[secret] = jupiters & world.unsent(world.us_secret_jupiters)
         legal[strike] = quarantine_on
-        # An invasion needs its force assembled, unless it follows a strike (OPLAN 316 logic).
-        legal[invade] = (in_crisis & (step >= w.INVASION_READY_STEP)) | (
-            world.active & (world.escalation == w.STRIKE)
-        )
+        # An invasion needs its force assembled; after a strike it follows the Joint Chiefs' plan
+        # (scheduled in the model), not a choice here.
+        legal[invade] = in_crisis & (step >= w.INVASION_READY_STEP)
         legal[back_down] = quarantine_on
         if self.nothing_to_choose(legal):
             return {}, legal
@@ -171,6 +178,7 @@ class UnitedStates(CrisisAgent):
         # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
         c: dict[str, Component] = {}
         c["hawks_vs_doves"] = {
+            pledge: -prefs.pledge_at_war * striking,
             strike: prefs.strike_base + prefs.hawks_strike * hawk,
             invade: prefs.invade_base + prefs.hawks_invade * hawk,
         }
@@ -258,7 +266,9 @@ class UnitedStates(CrisisAgent):
 
         The utility of the strike relative to the quarantine: hawks for, war risk and the "Pearl
         Harbor in reverse" objection against [OH, Ginsberg], Ormsby-Gore's advice in proportion
-        to consultation [UPI93]; the same noise as every choice.
+        to consultation [UPI93]. Its own calibrated temperature, not `world.decision_noise`:
+        one choice, made once after a week of deliberation, should not hinge on how erratic
+        day-to-day choices are.
         """
         params, prefs = self.model.params, self.prefs
         forced = params.s("us.first_move")
@@ -272,7 +282,7 @@ class UnitedStates(CrisisAgent):
         strike -= (
             params.f("uk.consultation") * prefs.british_advice * prefs.first_strike_british_advice
         )
-        p_strike = 1.0 / (1.0 + np.exp(-strike / params.f("world.decision_noise")))
+        p_strike = 1.0 / (1.0 + np.exp(-strike / FIRST_MOVE_TEMPERATURE))
         quarantine: Mask = self.model.uniform(COLUMN["us_first_move"]) >= p_strike
         return quarantine
 

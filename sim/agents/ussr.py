@@ -49,7 +49,13 @@ class Preferences:
     # Berlin: a Western gain and a cost to Moscow, never a gain, and it meets no Soviet Berlin
     # demand (`demand_berlin`, a separate thing). Level: modelling assumption.
     cost_west_berlin_plan = 0.4
-    expect_turkey = 0.9  # having asked for Turkey, less is a shortfall
+    # Having asked for Turkey in a letter broadcast on Moscow radio (27 Oct [OH]), less is a
+    # public shortfall; Khrushchev accepted only after the RFK–Dobrynin assurance [OH].
+    expect_turkey = 1.8
+    # Offsetting the US missiles near the USSR was an aim from the start [OH]: a pledge alone
+    # falls short even before the 27 Oct letter asks for Turkey, and Khrushchev accepted only
+    # after the RFK–Dobrynin assurance [OH]. Level: modelling assumption.
+    expect_turkey_aim = 0.6
     expect_berlin = 1.8
     expect_tankers = 0.6  # a wider blockade hardens Moscow [S:56–58]
     shortfall = 2.6  # scaled by resolve
@@ -106,7 +112,8 @@ class SovietUnion(CrisisAgent):
         legal[turkey] = offered & world.unsent(world.ussr_turkey)
         if linkage:  # Berlin is on the table only in the linkage scenario
             legal[berlin] = offered & world.unsent(world.ussr_berlin)
-        legal[accept] = (blockade & world.known(world.us_pledge, step, delay)) | at_war
+        # Something to accept: a pledge known in Moscow, in the quarantine or in a war [OH].
+        legal[accept] = (blockade | at_war) & world.known(world.us_pledge, step, delay)
         legal[climb_down] = blockade
         legal[press_berlin] = (public | at_war) & (world.berlin < 2)
         if self.nothing_to_choose(legal):
@@ -119,7 +126,8 @@ class SovietUnion(CrisisAgent):
         # What Moscow expects for withdrawing: a pledge, plus whatever it has publicly demanded.
         expected = (
             prefs.gain_pledge
-            + prefs.expect_turkey * world.sent(world.ussr_turkey)
+            + prefs.expect_turkey_aim
+            + (prefs.expect_turkey - prefs.expect_turkey_aim) * world.sent(world.ussr_turkey)
             + prefs.expect_berlin * world.sent(world.ussr_berlin)
             + prefs.expect_tankers * world.tankers
         )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import typer
 
-from sim.cli import analysis, parameters, runs, scenarios
+from sim.cli import analysis, parameters, presets, runs, scenarios
 from sim.cli.errors import BadInput, error, internal_error
 
 QUICK_START = """\
@@ -53,6 +53,7 @@ app = typer.Typer(
 scenarios.register(app)  # scenarios, show
 parameters.register(app)  # params
 runs.register(app)  # run, compare, history
+presets.register(app)  # presets
 scenarios.register_validate(app)  # validate
 analysis.register(app)  # sweep, sensitivity, discover
 

@@ -85,6 +85,16 @@ SetOpt = Annotated[
         show_default=False,
     ),
 ]
+PresetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--preset",
+        metavar="ID",
+        help="Play at a published estimate of the danger of war (see `cuba62 presets`): sets "
+        "world.escalation_risk to the preset's solved value.",
+        show_default=False,
+    ),
+]
 FormatOpt = Annotated[
     Format,
     typer.Option(

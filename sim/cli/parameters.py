@@ -28,7 +28,7 @@ Examples:
   cuba62 params                            # every parameter and the hazard presets
   cuba62 params uk.thor_offer              # one parameter in full
   cuba62 params --format json > params.json
-  cuba62 run baseline --set uk.consultation=0.8 --set world.incident_hazard=kennedy
+  cuba62 run baseline --set uk.consultation=0.8 --set world.escalation_risk=kennedy
 """
 
 
@@ -58,7 +58,8 @@ def params_command(
 def _params_output(
     specs: Sequence[ParamSpec], name: str | None, fmt: TableOrJson, out: Path | None
 ) -> None:
-    from sim.params import HAZARD_PRESETS, SPECS, format_value
+    from sim.params import SPECS, format_value
+    from sim.presets import ordered as ordered_presets
 
     if fmt == TableOrJson.json:
         emit(json_text([_param_json(s) for s in specs]), out)
@@ -82,19 +83,15 @@ def _params_output(
     for column in (0, 1, 2, 3, 5):
         overview.columns[column].no_wrap = True
     sourced.columns[0].no_wrap = True
-    presets = table(
-        "preset", "estimate", "what it measures", "over the crisis", "per day", "source"
-    )
-    for p in HAZARD_PRESETS.values():
+    presets = table("preset", "estimate", "world.escalation_risk", "source")
+    for p in ordered_presets():
         presets.add_row(
             p.name,
-            p.label,
-            p.measures,
-            f"{p.crisis_probability * 100:g}% ({p.low * 100:g}–{p.high * 100:g}%)",
-            f"{p.per_day:.4f}",
+            p.estimate,
+            format_value(p.escalation_risk),
             f"{p.source}; confidence {p.confidence}",
         )
-    presets.columns[0].no_wrap = presets.columns[3].no_wrap = True
+    presets.columns[0].no_wrap = presets.columns[1].no_wrap = presets.columns[2].no_wrap = True
     emit(
         render(
             [
@@ -103,8 +100,9 @@ def _params_output(
                 "Where each parameter comes from (a FACTS.md key, or a modelling assumption)",
                 sourced,
                 "",
-                "Hazard presets: use a name as the value of world.incident_hazard, e.g. "
-                "--set world.incident_hazard=kennedy",
+                "Escalation presets: --preset ID, or a name as the value of "
+                "world.escalation_risk (--set world.escalation_risk=kennedy). What each measures "
+                "and what the model gives there: cuba62 presets",
                 presets,
                 "",
                 "One parameter in full: cuba62 params NAME",

@@ -21,12 +21,14 @@ from sim.cli.options import (
     Format,
     FormatOpt,
     OutOpt,
+    PresetOpt,
     RunsOpt,
     ScenarioArg,
     ScenarioFileOpt,
     SeedOpt,
     SetOpt,
 )
+from sim.cli.presets import apply_preset, shown_sets
 from sim.cli.progress import progress
 from sim.cli.render import emit, json_text, render, scenario_ref, sets_ref, width_for, wrap
 from sim.outcomes import OUTCOMES
@@ -36,6 +38,7 @@ Examples:
   cuba62 run baseline                                   # 5,000 histories, seed 0
   cuba62 run thor_immobilisation --runs 20000 --seed 7
   cuba62 run baseline --set uk.consultation=0.8 --set ussr.berlin_linkage=true
+  cuba62 run baseline --preset kennedy                  # at Kennedy's estimate of war
   cuba62 run oil_tankers --format json --out oil.json
   cuba62 run baseline --format csv --out histories.csv  # one row per history
   cuba62 run --scenario-file my_what_if.toml
@@ -50,13 +53,15 @@ Examples:
   cuba62 compare thor_immobilisation                    # against the historical baseline
   cuba62 compare oil_tankers --runs 20000 --seed 7
   cuba62 compare baseline --set uk.consultation=0.9     # what if London had a real say?
+  cuba62 compare oil_tankers --preset participants_low  # both sides at another estimate
   cuba62 compare oil_tankers --format json --out oil_vs_baseline.json
   cuba62 compare oil_tankers --format csv-summary       # one row per outcome and concession
 
 \b
 Both sides play the same numbered histories with the same random numbers, so a difference
 is the changed decision, not luck. --set changes the scenario side; --baseline-set changes
-the baseline side (use both to compare under, say, another incident hazard).
+the baseline side (use both to compare under, say, another escalation risk). --preset sets the
+escalation risk of both sides (see `cuba62 presets`).
 
 \b
 Concessions are compared as the share of all histories whose deal contains each one. When no
@@ -99,6 +104,7 @@ def run_command(
     runs: RunsOpt = DEFAULT_RUNS,
     seed: SeedOpt = 0,
     sets: SetOpt = None,
+    preset: PresetOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
     scenario_file: ScenarioFileOpt = None,
@@ -111,7 +117,7 @@ def run_command(
     sc = resolve_scenario(scenario_id, scenario_file)
     check_runs(runs)
     check_seed(seed)
-    params = apply_sets(sc.params(), sets)
+    params = apply_preset(apply_sets(sc.params(), sets), preset, sets)
     with claim_out(out) as out:
         with progress(runs, f"Playing {runs:,} histories") as advance:
             results = ensemble.run(params, runs, seed, progress=advance)
@@ -120,7 +126,9 @@ def run_command(
         elif fmt == Format.csv:
             text = histories_csv(results)
         else:
-            text = render(run_table(sc, results, sets or [], scenario_file, width_for(out)))
+            text = render(
+                run_table(sc, results, shown_sets(preset, sets), scenario_file, width_for(out))
+            )
         emit(text, out)
 
 
@@ -141,6 +149,7 @@ def compare_command(
             show_default=False,
         ),
     ] = None,
+    preset: PresetOpt = None,
     fmt: Annotated[
         CompareFormat,
         typer.Option(
@@ -163,8 +172,13 @@ def compare_command(
     base = resolve_scenario(baseline, None, what="--baseline")
     check_runs(runs)
     check_seed(seed)
-    params = apply_sets(sc.params(), sets)
-    base_params = apply_sets(base.params(), baseline_sets, option="--baseline-set")
+    params = apply_preset(apply_sets(sc.params(), sets), preset, sets)
+    base_params = apply_preset(
+        apply_sets(base.params(), baseline_sets, option="--baseline-set"),
+        preset,
+        baseline_sets,
+        option="--baseline-set",
+    )
     total = runs if params == base_params else 2 * runs
     with claim_out(out) as out:
         with progress(total, f"Playing {runs:,} histories on each side") as advance:
@@ -209,6 +223,7 @@ def history_command(
         ),
     ] = DEFAULT_RUNS,
     sets: SetOpt = None,
+    preset: PresetOpt = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also show quiet turns and repeated choices.")
     ] = False,
@@ -221,7 +236,7 @@ def history_command(
 
     sc = resolve_scenario(scenario_id, scenario_file)
     check_seed(seed)
-    params = apply_sets(sc.params(), sets)
+    params = apply_preset(apply_sets(sc.params(), sets), preset, sets)
     if index is not None and outcome is not None:
         raise BadInput("give either --index or --outcome, not both")
     if outcome is not None:
@@ -245,7 +260,7 @@ def history_command(
     if problem:
         raise BadInput(problem)
     h = history.replay(params, seed, index)
-    ref = scenario_ref(sc, scenario_file) + sets_ref(sets or []) + f" --seed {seed}"
+    ref = scenario_ref(sc, scenario_file) + sets_ref(shown_sets(preset, sets)) + f" --seed {seed}"
     width = width_for(None)
     lines = [
         f"History {index} of `cuba62 run {ref}`: {h.outcome_label}",

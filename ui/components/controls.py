@@ -12,6 +12,7 @@ from functools import partial
 
 import streamlit as st
 
+from sim import presets
 from sim.limits import APP_RUNS, APP_RUNS_STEP, SEED
 from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, Params, ParamSpec, format_value
 from ui.components import session
@@ -81,7 +82,7 @@ def run_controls() -> None:
 def _preset_chosen() -> None:
     chosen = st.session_state[K_PRESET]
     if chosen in HAZARD_PRESETS:
-        st.session_state[param_key(HAZARD)] = HAZARD_PRESETS[chosen].per_day
+        st.session_state[param_key(HAZARD)] = HAZARD_PRESETS[chosen].escalation_risk
 
 
 def _hazard_moved() -> None:
@@ -89,28 +90,44 @@ def _hazard_moved() -> None:
 
 
 def _preset_label(name: str) -> str:
-    return "Custom" if name == CUSTOM else HAZARD_PRESETS[name].label
+    """'Ellsberg: 10–30% nuclear war → model 20.1%' (the stored measurement of the solve)."""
+    if name == CUSTOM:
+        return "Custom"
+    found = presets.solved(name)
+    gives = "" if found is None else f" → model {found.measured.share:.1%}"
+    return HAZARD_PRESETS[name].label + gives
+
+
+def preset_caption(name: str) -> str:
+    """What a preset's source estimated beside what this model gives there, from the real run
+    `cuba62 presets --solve` measured (its size is said), and where the estimate comes from."""
+    p = presets.PRESETS[name]
+    found = presets.solved(name)
+    run = "" if found is None else f" ({found.run_size})"
+    value = format_value(presets.value(name))
+    said = presets.comparison(p)
+    return (
+        f"{said[0].upper()}{said[1:]}{run}. Measures {p.note}. Sets the escalation "
+        f"risk to {value}. Source: {p.source}. "
+        f"Confidence: {CONFIDENCE.get(p.confidence, p.confidence)}."
+    )
 
 
 def hazard_preset() -> None:
     st.selectbox(
-        "Hazard preset",
-        [*HAZARD_PRESETS, CUSTOM],
+        "Escalation preset",
+        [*(p.id for p in presets.ordered()), CUSTOM],
         format_func=_preset_label,
         key=K_PRESET,
         on_change=_preset_chosen,
-        help="Published estimates of how likely war was over the whole crisis, each turned into "
-        "a chance per day (h = 1 − (1 − P)^(1/13)). They measure different things; see below.",
+        help="Published estimates of how likely war was over the whole crisis. Each sets the "
+        "escalation risk at which the model's baseline gives that share (solved on a real run). "
+        "They measure different things; see below.",
         persist_state="session",
     )
     chosen = st.session_state.get(K_PRESET, CUSTOM)
     if chosen in HAZARD_PRESETS:
-        p = HAZARD_PRESETS[chosen]
-        st.caption(
-            f"Measures: {p.measures}. Whole crisis: {p.crisis_probability:.0%} "
-            f"(range {p.low:.1%}–{p.high:.0%}), {p.per_day:.4f} per day. Source: {p.source}. "
-            f"Confidence: {CONFIDENCE.get(p.confidence, p.confidence)}."
-        )
+        st.caption(preset_caption(chosen).replace("$", r"\$"))
     else:
         st.caption("Custom: your own value on the slider below (no published source).")
 

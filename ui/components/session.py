@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 #: The scenario a fresh visitor sees first: Britain's own initiative, beside the baseline.
 PREFERRED_DEFAULT = "thor_immobilisation"
-HAZARD = "world.incident_hazard"
+HAZARD = "world.escalation_risk"
 CUSTOM = "custom"
 UPLOAD_PREFIX = "upload:"  # ':' cannot occur in a scenario id, so no clash with shipped ids
 
@@ -177,7 +177,7 @@ def url_text(spec: ParamSpec, value: Value) -> str:
     """The text of a value in a share link: a hazard preset's name when it is one exactly."""
     if spec.name == HAZARD:
         for name, preset in HAZARD_PRESETS.items():
-            if value == preset.per_day:
+            if value == preset.escalation_risk:
                 return name
     return format_value(value)
 
@@ -202,7 +202,7 @@ def from_widget(spec: ParamSpec, raw: Any, reference: Value) -> Value:
 
 def preset_for(value: object) -> str:
     for name, preset in HAZARD_PRESETS.items():
-        if isinstance(value, float) and format_value(value) == format_value(preset.per_day):
+        if isinstance(value, float) and format_value(value) == format_value(preset.escalation_risk):
             return name
     return CUSTOM
 

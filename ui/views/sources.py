@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from sim import calendar, sources
-from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, ParamSpec, Value
+from sim import calendar, presets, sources
+from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, ParamSpec, Value, format_value
 from ui.components import controls, link, session
 
 MODEL_MD = Path(__file__).resolve().parents[2] / "docs" / "MODEL.md"
@@ -85,7 +85,7 @@ def value_range(spec: ParamSpec) -> str:
 
 
 def preset_name(value: object) -> str | None:
-    """'Ellsberg' when `value` is a hazard preset's per-day value, else None."""
+    """'Ellsberg' when `value` is a preset's escalation risk, else None."""
     chosen = session.preset_for(value)
     if chosen not in HAZARD_PRESETS:
         return None
@@ -94,12 +94,12 @@ def preset_name(value: object) -> str | None:
 
 def default_text(spec: ParamSpec, value: Value | None = None) -> str:
     """A default as a reader wants it: '0.35', '27 Oct 18:00 London', 'yes', and for the hazard
-    '0.017 per day (Ellsberg preset)'."""
+    '0.1 (Ellsberg preset)'."""
     value = spec.default if value is None else value
     if spec.kind == "float" and isinstance(value, float):
         if spec.name == session.HAZARD:
             preset = preset_name(value)
-            return f"{value:.3f} per day" + (f" ({preset} preset)" if preset else "")
+            return f"{value:.3g}" + (f" ({preset} preset)" if preset else "")
         return f"{value:.3g}"
     if spec.kind == "datetime":
         assert isinstance(value, dt.datetime)
@@ -185,15 +185,25 @@ def references_markdown() -> str:
 
 
 def preset_table() -> pd.DataFrame:
-    presets = list(HAZARD_PRESETS.values())
+    """Each preset's estimate beside what the model gives at its solved escalation risk."""
+    listed = presets.ordered()
+    found = [presets.solved(p.id) for p in listed]
     return pd.DataFrame(
         {
-            "Preset": [p.label for p in presets],
-            "Whole crisis": [f"{p.crisis_probability:.0%}" for p in presets],
-            "Range": [f"{p.low:.1%}–{p.high:.0%}" for p in presets],
-            "Per day at DEFCON 2": [f"{p.per_day:.4f}" for p in presets],
+            "Preset": [p.label for p in listed],
+            "Estimate": [p.estimate for p in listed],
+            "This model gives [95%]": [
+                "not solved" if f is None else f.measured.text() for f in found
+            ],
+            "Escalation risk": [format_value(presets.value(p.id)) for p in listed],
+            "Confidence": [controls.CONFIDENCE.get(p.confidence, p.confidence) for p in listed],
         }
     )
+
+
+def preset_run_size() -> str:
+    sizes = [s.run_size for p in presets.PRESETS if (s := presets.solved(p))]
+    return sizes[0] if sizes else "not measured yet"
 
 
 def main() -> None:
@@ -228,17 +238,19 @@ def main() -> None:
             column_config=TABLE_COLUMNS,
         )
 
-    st.header("Incident-hazard presets", anchor=False)
+    st.header("Escalation-risk presets", anchor=False)
     st.caption(
-        "Published estimates of the danger of war over the whole crisis, turned into a chance "
-        "per day at the highest alert: h = 1 − (1 − P)^(1/13). They measure different things."
+        "Published estimates of the danger of war over the whole crisis, each beside what this "
+        "model's baseline gives at the escalation risk (chance an incident is not contained) "
+        f"solved for it. Measured on {preset_run_size()}. They measure different things; at a "
+        "preset the model's war share is the estimate by construction."
     )
     st.dataframe(preset_table(), hide_index=True, width="stretch")
     st.markdown(
         "\n".join(
-            f"- **{p.label}** — measures {p.measures}. Source: {p.source}. Confidence: "
-            f"{controls.CONFIDENCE.get(p.confidence, p.confidence)}."
-            for p in HAZARD_PRESETS.values()
+            f"- **{p.label}** — {presets.comparison(p)}; measures {p.note}. Source: {p.source}. "
+            f"Confidence: {controls.CONFIDENCE.get(p.confidence, p.confidence)}."
+            for p in presets.ordered()
         ).replace("$", r"\$")
     )
 
