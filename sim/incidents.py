@@ -313,7 +313,7 @@ class Incidents:
         rates = table.take(e, axis=1)  # (kinds, m)
         for kind_index, rate in extra:
             rates[kind_index] = rate.take(rows)
-        cumulative = np.cumsum(rates, axis=0)
+        cumulative = rates.cumsum(axis=0)
         threshold = model.uniform(COLUMN["incident_kind"]).take(rows) * cumulative[-1]
         # u < 1, so u x total <= total: the count is at most the last kind's index.
         kind = (cumulative < threshold).sum(axis=0)
@@ -323,13 +323,9 @@ class Incidents:
         # A side fails to contain it where its uniform is at least (1 − r)^(x f): both sides'
         # chances in one exp.
         contained = np.exp(np.multiply.outer(self.side_logs, x))
-        drawn = np.stack(
-            (
-                model.uniform(COLUMN["us_steps_back"]).take(rows),
-                model.uniform(COLUMN["ussr_steps_back"]).take(rows),
-            )
-        )
-        fails = (drawn >= contained).any(axis=0)  # not contained, by incident
+        fails = (model.uniform(COLUMN["us_steps_back"]).take(rows) >= contained[0]) | (
+            model.uniform(COLUMN["ussr_steps_back"]).take(rows) >= contained[1]
+        )  # not contained, by incident
         world.incidents[rows] += 1
         if WEEK_FIRST_STEP <= model.step_index < WEEK_END_STEP:
             world.incidents_week[rows] += 1

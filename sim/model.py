@@ -423,7 +423,11 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         turning = halted & (wd.ships_en_route > 0.5)
         if np.count_nonzero(turning):
             self._turn_back(turning)
-        # Construction goes on (FACTS §3 by date: `sim.world.READINESS`) until the sites are struck.
+        # Construction goes on (FACTS §3 by date: `sim.world.READINESS`) until the sites are struck;
+        # once the share stops changing (all ready, 28 Oct) there is nothing to write.
+        t = self.step_index
+        if t and w.READINESS[t] == w.READINESS[t - 1]:
+            return
         building = wd.active & (wd.escalation < w.STRIKE)
         wd.missiles_operational = np.where(
             building, w.READINESS[self.step_index], wd.missiles_operational
