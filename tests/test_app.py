@@ -99,25 +99,26 @@ def page_text(at: AppTest) -> str:
 
 
 def test_what_changed_gives_the_lesson_and_the_deal_when_no_outcome_moves() -> None:
-    at = run_ok(new_app())  # thor_immobilisation: practically no change in outcomes
-    lesson = load_scenario(session.PREFERRED_DEFAULT).lesson
+    # public_jupiter_trade: practically no change in outcomes, a different deal.
+    at = run_ok(new_app({"scenario": "public_jupiter_trade"}))
+    lesson = load_scenario("public_jupiter_trade").lesson
     text = page_text(at)
     assert "practically no change in outcomes" in text
-    assert "the deal changed: British Thors immobilised in" in text
+    assert "the deal changed: " in text and "public removal of the Jupiters in" in text
     assert lesson in text.replace("\\$", "$")
     deals = [d.value for d in at.dataframe if "Concession in the deal" in d.value.columns]
     assert len(deals) == 1
     assert list(deals[0]["Concession in the deal"]) == [
         labels.CONCESSION_LABELS[c] for c in labels.CONCESSIONS
     ]
-    thor = deals[0].set_index("Concession in the deal").loc["British Thors immobilised"]
-    assert thor["Difference"].startswith("+") and "to +" in thor["Difference, 95% interval"]
+    public = deals[0].set_index("Concession in the deal").loc["Jupiters removed in public"]
+    assert public["Difference"].startswith("+") and "to +" in public["Difference, 95% interval"]
 
 
 def test_what_changed_shows_the_lesson_apart_when_outcomes_move() -> None:
     at = run_ok(new_app({**QUICK, "scenario": "air_strike_first"}))
     text = page_text(at)
-    assert "US air strike rises from" in text and "us air strike" not in text
+    assert re.search(r"US air strike (rises|falls) from", text) and "us air strike" not in text
     assert "practically no change" not in text
     assert "**What this scenario teaches.**" in text
     assert "The Joint Chiefs pressed for a strike" in text

@@ -4,9 +4,9 @@ voices").
 Where London is really consulted (`uk.consultation` = 0.8), moving `uk.foreign_office_weight` from
 0 (Macmillan's Cabinet) to 1 (the Foreign Office) must move a paired outcome or deal share by at
 least 2 points in two scenarios: `oil_tankers` (the FO's objection to stopping tankers, S:56–58,
-keeps Washington from widening the quarantine, so Moscow needs the Jupiter assurance less often)
-and `berlin_linkage` (the Cabinet's fear of a Cuba–Berlin trade argues against any Jupiter
-assurance while Berlin is in play; the FO's UN route argues for the deal). Where London is only
+keeps Washington from widening the quarantine: fewer confrontations at sea, more deals) and
+`berlin_linkage` (the Cabinet's fear of a Cuba–Berlin trade argues against any Jupiter assurance
+while Berlin is in play; the FO's UN route lets it through). Where London is only
 informed (0.1) the same move stays small: Rawnsley's point.
 
 Paired runs on common random numbers, pooled over seeds 0–2 at 4,000 histories each (12,000 paired
@@ -56,10 +56,11 @@ def fo_effect(scenario: str, measure: str, consultation: float) -> Share:
 @pytest.mark.parametrize(
     ("scenario", "measure", "sign"),
     [
-        # FO heard: no tankers stopped, so Moscow less often needs the Jupiter assurance.
-        ("oil_tankers", "secret_jupiters", -1),
-        # FO heard: the deal survives Berlin linkage; the Cabinet's no-trade line loses it.
-        ("berlin_linkage", "negotiated_withdrawal", +1),
+        # FO heard: tankers sail free, fewer confrontations at sea, more deals.
+        ("oil_tankers", "negotiated_withdrawal", +1),
+        # FO heard: the Jupiter assurance goes through although Moscow links Berlin; the
+        # Cabinet's no-trade line holds it back while Berlin is in play.
+        ("berlin_linkage", "secret_jupiters", +1),
     ],
 )
 def test_foreign_office_weight_moves_results_where_london_is_consulted(
@@ -72,7 +73,7 @@ def test_foreign_office_weight_moves_results_where_london_is_consulted(
 
 @pytest.mark.parametrize(
     ("scenario", "measure"),
-    [("oil_tankers", "secret_jupiters"), ("berlin_linkage", "negotiated_withdrawal")],
+    [("oil_tankers", "negotiated_withdrawal"), ("berlin_linkage", "secret_jupiters")],
 )
 def test_foreign_office_weight_stays_small_where_london_is_only_informed(
     scenario: str, measure: str

@@ -316,15 +316,15 @@ def test_compare_every_scenario_with_the_baseline(cuba62: Cli, scenario_id: str)
 
 
 def test_compare_table_shows_both_shares_the_difference_and_what_changed(cuba62: Cli) -> None:
-    result = cuba62("compare", "thor_immobilisation", "--runs", N)
+    result = cuba62("compare", "public_jupiter_trade", "--runs", N)
     assert result.code == 0
     for heading in ("scenario", "baseline", "difference", "95% interval", "What changed"):
         assert heading in result.out
     paired = ensemble.run_paired(
-        load_scenario("thor_immobilisation").params(), load_scenario("baseline").params(), int(N)
+        load_scenario("public_jupiter_trade").params(), load_scenario("baseline").params(), int(N)
     )
-    lesson = load_scenario("thor_immobilisation").lesson
-    paragraph = summary.what_changed(paired, "thor_immobilisation", "baseline", lesson)
+    lesson = load_scenario("public_jupiter_trade").lesson
+    paragraph = summary.what_changed(paired, "public_jupiter_trade", "baseline", lesson)
     flat = " ".join(result.out.split())
     assert " ".join(paragraph.split()) in flat
     assert "practically no change in outcomes" in flat and lesson in flat
@@ -341,7 +341,7 @@ def test_compare_table_shows_both_shares_the_difference_and_what_changed(cuba62:
 def test_compare_table_says_what_moved_with_capitals(cuba62: Cli) -> None:
     result = cuba62("compare", "air_strike_first", "--runs", N)
     flat = " ".join(result.out.split())
-    assert "US air strike rises from" in flat and "us air strike" not in flat
+    assert re.search(r"US air strike (rises|falls) from", flat) and "us air strike" not in flat
     assert "practically no change" not in flat
     assert re.search(r"from (\d+\.\d+%) to \1", flat) is None
 

@@ -113,17 +113,17 @@ def test_what_changed_words(scenario_id: str) -> None:
         assert s.lesson not in text
 
 
-def test_thor_offer_says_no_practical_change_but_a_different_deal() -> None:
-    s = load_scenario("thor_immobilisation")
+def test_public_trade_says_no_practical_change_but_a_different_deal() -> None:
+    s = load_scenario("public_jupiter_trade")
     text = summary.what_changed(paired(s.id), s.id, "baseline", s.lesson)
     assert "practically no change in outcomes" in text
-    assert "the deal changed: British Thors immobilised in 8" in text
+    assert "the deal changed: " in text and "public removal of the Jupiters in" in text
     assert f"What this scenario teaches: {s.lesson}" in text
 
 
 def test_air_strike_keeps_capitals() -> None:
     text = summary.what_changed(paired("air_strike_first"), "air_strike_first", "baseline")
-    assert "US air strike rises from" in text
+    assert re.search(r"US air strike (rises|falls) from", text), text
     assert "us air strike" not in text
 
 

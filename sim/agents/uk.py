@@ -38,7 +38,10 @@ class Preferences:
     fo_tankers = 1.2  # oil is not an offensive weapon [S:56–58]
     fo_un_route = 0.5  # wanted action legitimised through the UN [S:64, S:76]
     fo_realism = 0.6  # advice is not asked for; do not spend credit [R95, S:31]
-    fo_no_provocation = 0.5  # the measured line of the FO [S:97]; level: modelling assumption
+    # The measured line of the FO [S:97]: at least as firm against a visible alert as the Cabinet
+    # (else, drawn every six hours, the FO would raise it more often than the Cabinet did: a
+    # defect found by measuring). Level: modelling assumption.
+    fo_no_provocation = 1.8
 
 
 #: Where each choice moves the British line, from -1 (restrain) to +1 (stand firm).
