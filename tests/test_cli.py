@@ -361,11 +361,11 @@ def test_compare_json_reports_concession_differences_and_the_lesson(cuba62: Cli)
 
 
 def test_compare_csv_summary_has_outcomes_any_war_and_concessions(cuba62: Cli) -> None:
-    result = cuba62("compare", "thor_immobilisation", "--runs", N, "-f", "csv-summary")
+    result = cuba62("compare", "public_jupiter_trade", "--runs", N, "-f", "csv-summary")
     assert result.code == 0, result.err
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert [r["id"] for r in rows] == [*OUTCOMES, "any_war", *labels.CONCESSIONS]
-    doc = json.loads(cuba62("compare", "thor_immobilisation", "--runs", N, "-f", "json").out)
+    doc = json.loads(cuba62("compare", "public_jupiter_trade", "--runs", N, "-f", "json").out)
     for row in rows:
         if row["kind"] == "concession":
             d = doc["concession_difference"][row["id"]]
@@ -377,8 +377,8 @@ def test_compare_csv_summary_has_outcomes_any_war_and_concessions(cuba62: Cli) -
         assert [float(row["difference_lo"]), float(row["difference_hi"])] == pytest.approx(
             d["ci95"], abs=1e-6
         )
-    thor = next(r for r in rows if r["id"] == "thor_immobilisation")
-    assert thor["moves"] == "true"
+    public = next(r for r in rows if r["id"] == "public_jupiters")
+    assert public["moves"] == "true"
     assert all(r["moves"] == "false" for r in rows if r["kind"] != "concession")
 
 

@@ -26,8 +26,10 @@ def test_the_speech_is_at_19_washington_and_midnight_london() -> None:
 def test_a_british_offer_is_dated_at_its_parameter_hour() -> None:
     # thor_immobilisation: 26 Oct 18:00 London = 13:00 Washington (not the step's 12:00).
     params = load_scenario("thor_immobilisation").params()
-    text = narrative(replay(params, 0, 0))
-    assert "26 Oct 13:00 Washington / 26 Oct 18:00 London — London: Britain offers Thor" in text
+    line = "26 Oct 13:00 Washington / 26 Oct 18:00 London — London: Britain offers Thor"
+    # The first of the first 50 histories still running when the offer is made.
+    texts = (narrative(replay(params, 0, index)) for index in range(50))
+    assert any(line in text for text in texts)
 
 
 def test_lines_are_in_time_order() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,7 +18,9 @@ from sim.cli.inputs import check_out
 from sim.cli.options import OutOpt, TableOrJson
 from sim.cli.progress import progress_hooks
 from sim.cli.render import emit, json_text, render, table, width_for, wrap
-from sim.params import ParameterError, Params, format_value, make_params
+
+if TYPE_CHECKING:
+    from sim.params import Params
 
 PRESETS_EPILOG = f"""\b
 Examples:
@@ -90,6 +92,8 @@ def presets_command(
     if solve:
         solve_and_write(runs, data_file or presets.SOLVED_FILE, only)
         return
+    from sim.params import format_value
+
     out = check_out(out)
     listed = presets.ordered()
     if fmt == TableOrJson.json:
@@ -214,6 +218,8 @@ def apply_preset(
                 f"give --preset {preset_id} or {option} {presets.PARAMETER}=..., not both "
                 f"(--preset sets {presets.PARAMETER})"
             )
+    from sim.params import ParameterError, make_params
+
     try:
         return make_params({presets.PARAMETER: presets.value(p.id)}, base=params)
     except ParameterError as e:
@@ -223,6 +229,8 @@ def apply_preset(
 def shown_sets(preset_id: str | None, sets: Sequence[str] | None) -> list[str]:
     """The --set list that reproduces a run with --preset exactly (the solved value, by number,
     so that a later re-solve does not change what the printed command gives)."""
+    from sim.params import format_value
+
     shown = list(sets or [])
     if preset_id is not None:
         shown.append(f"{presets.PARAMETER}={format_value(presets.value(preset_id))}")
