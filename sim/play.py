@@ -158,7 +158,7 @@ def encode(choices: Sequence[Choice]) -> str:
     return "".join(c.code for c in choices)
 
 
-def _move_id(word: str) -> str | None:
+def move_id(word: str) -> str | None:
     word = word.strip()
     if word in MOVES:
         return word
@@ -186,7 +186,7 @@ def parse(text: str) -> tuple[tuple[Choice, ...], str]:
                 "initiatives); the rest is ignored"
             )
         m = re.fullmatch(r"\s*(\d{1,3})\s*:?\s*([A-Za-z_]+)\s*", part)
-        move = _move_id(m.group(2)) if m else None
+        move = move_id(m.group(2)) if m else None
         if m is None or move is None:
             shown = part.strip()[:40]
             allowed = ", ".join(f"{c} ({i})" for c, i in BY_CODE.items())
