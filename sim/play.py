@@ -43,6 +43,8 @@ FIRST_STEP = w.UK_TOLD_STEP
 LAST_STEP = calendar.N_STEPS - 1
 #: The longest list a game can hold: one line per decision step, plus two initiatives.
 MAX_CHOICES = LAST_STEP - FIRST_STEP + 1 + 2
+#: The longest text of choices read (longer: refused unread).
+MAX_TEXT = 20 * MAX_CHOICES
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ def parse(text: str) -> tuple[tuple[Choice, ...], str]:
     text = text.strip()
     if not text:
         return (), ""
-    if len(text) > 20 * MAX_CHOICES:
+    if len(text) > MAX_TEXT:
         return (), f"choices: {len(text):,} characters is too long (a game has at most " + (
             f"{MAX_CHOICES} choices)"
         )
