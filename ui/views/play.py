@@ -88,9 +88,9 @@ def load(params: Params, seed: int, index: int, key: str) -> dict[str, Any]:
     if at_text:
         number = int(at_text) if at_text.isdigit() else None
         if number is None or not first <= number <= g.end_step + 1:
-            notes.append(
-                f"at = '{at_text}' in the link is not allowed: use a step from {first} to "
-                f"{g.end_step + 1}. Resuming at step {first}."
+            notes.append(  # (the last step is not named: London cannot know when it ends)
+                f"at = '{at_text}' in the link is not allowed: use a step of this game from "
+                f"{first} on. Resuming at step {first}."
             )
         else:
             at = number
