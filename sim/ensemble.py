@@ -8,9 +8,10 @@ history, with its baseline.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,9 @@ import numpy.typing as npt
 from sim import calendar
 from sim.limits import RUNS
 from sim.params import Params
+
+if TYPE_CHECKING:  # only a type: the agents import Mesa, which sim.ensemble must not at start-up
+    from sim.agents.view import Controller
 
 #: Histories per model instance: large enough to amortise numpy's per-call cost (a step costs
 #: ~0.5 ms however few histories it holds), small enough to bound memory (~100 MB above imports).
@@ -49,14 +53,23 @@ class Results:
         return int(self.outcome.shape[0])
 
 
-def run_chunk(params: Params, seed: int, start: int, stop: int) -> Results:
-    """Histories [start, stop) of the run (params, seed): one Mesa model, stepped to the end."""
+def run_chunk(
+    params: Params,
+    seed: int,
+    start: int,
+    stop: int,
+    controllers: Mapping[str, Controller] | None = None,
+) -> Results:
+    """Histories [start, stop) of the run (params, seed): one Mesa model, stepped to the end.
+    `controllers` replace an agent's choices (a player's policy: `sim.play.run_policy`)."""
     # Imported here, not at the top: Mesa (with pandas and scipy) takes most of a second to
     # import, and the results types, `chunks` and `check_runs` are wanted without it (the CLI's
     # start-up, `import sim.ensemble` < 1 s: benchmarks/bench_cli.py).
     from sim.model import CrisisModel
 
-    model = CrisisModel(params, seed=seed, start=start, stop=stop)
+    model = CrisisModel(
+        params, seed=seed, start=start, stop=stop, controllers=dict(controllers or {})
+    )
     model.run()
     wd = model.world
     return Results(

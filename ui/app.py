@@ -1,8 +1,8 @@
 """cuba62 in the browser: `streamlit run ui/app.py`.
 
 The entry point sets the page up, offers a presentation mode for projectors, fills the session's
-settings from the URL once, and hands over to one of four pages (Explore, One history,
-What matters, Sources & model). Nothing is computed at import time.
+settings from the URL once, and hands over to one of five pages (Explore, One history,
+What matters, Play as Britain, Sources & model). Nothing is computed at import time.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ def main() -> None:
             st.Page(VIEWS / "explore.py", title="Explore", url_path="explore", default=True),
             st.Page(VIEWS / "history.py", title="One history", url_path="history"),
             st.Page(VIEWS / "what_matters.py", title="What matters", url_path="what-matters"),
+            st.Page(VIEWS / "play.py", title="Play as Britain", url_path="play"),
             st.Page(VIEWS / "sources.py", title="Sources & model", url_path="sources"),
         ]
     )

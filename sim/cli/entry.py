@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import typer
 
-from sim.cli import analysis, parameters, presets, runs, scenarios
+from sim.cli import analysis, parameters, play, presets, runs, scenarios
 from sim.cli.errors import BadInput, error, internal_error
 
 QUICK_START = """\
@@ -29,6 +29,7 @@ More:
   cuba62 show thor_immobilisation         # what a scenario asks, its sources, what to try
   cuba62 params                           # every setting you can change with --set
   cuba62 history baseline --index 3       # read one simulated history, day by day
+  cuba62 play                             # take London's chair, step by step
   cuba62 COMMAND --help                   # examples for each command
 
 \b
@@ -54,6 +55,7 @@ scenarios.register(app)  # scenarios, show
 parameters.register(app)  # params
 runs.register(app)  # run, compare, history
 presets.register(app)  # presets
+play.register(app)  # play
 scenarios.register_validate(app)  # validate
 analysis.register(app)  # sweep, sensitivity, discover
 

@@ -17,8 +17,8 @@ from sim.limits import APP_DEFAULT_RUNS, APP_RUNS, SEED, Bounds, history
 from sim.params import SPECS, ParameterError, Params, make_params, unknown_name_message
 from ui.components import session, view_link
 
-#: URL parameters that are not model parameters.
-RESERVED = ("scenario", "seed", "runs", "history")
+#: URL parameters that are not model parameters (`moves` and `at`: the Play as Britain game).
+RESERVED = ("scenario", "seed", "runs", "history", "moves", "at")
 IGNORED_URL_KEYS = ("embed", "embed_options")
 
 
