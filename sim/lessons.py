@@ -42,7 +42,7 @@ from collections.abc import Sequence
 import tomli_w
 
 from sim.outcomes import OUTCOMES
-from sim.params import SPECS
+from sim.params import SPECS, unknown_name_message
 from sim.world import CONCESSIONS
 
 #: Longest `lesson` accepted: a few sentences a teacher reads beside the results.
@@ -142,6 +142,12 @@ def parse_headline(value: object) -> Headline:
             f"a measure), {_HEADLINE_EXAMPLE}"
         )
     names, measure = value.get("settings"), value.get("measure", "")
+    for name in names if isinstance(names, list) else []:
+        if isinstance(name, str) and name not in SPECS:
+            shown = name if len(name) <= 60 else name[:59] + "…"
+            raise LessonError(
+                f"headline settings: {unknown_name_message(shown, SPECS, 'parameter')}"
+            )
     if (
         not isinstance(names, list)
         or not 1 <= len(names) <= HEADLINE_SETTINGS_MAX
