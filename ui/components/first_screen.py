@@ -236,7 +236,8 @@ def headline_figure(p: Paired, measure: str, runs: int) -> charts.Figure:
     )
     whiskers = base.mark_rule(color=charts.INK, strokeWidth=1.5).encode(x="lo:Q", x2="hi:Q")
     values = base.mark_text(align="left", dx=5, color=charts.TEXT).encode(x="hi:Q", text="value:N")
-    chart = alt.LayerChart(layer=[bars, whiskers, values], height=80 + 42 * len(order))
+    # Streamlit fits the whole chart (legend and axes included) into this height.
+    chart = alt.LayerChart(layer=[bars, whiskers, values], height=100 + 56 * len(order))
     spec = charts.spec_of(chart, "first-screen")
     spec.setdefault("config", {}).setdefault("text", {})["fontSize"] = charts.FONT
     d = summary.measure_difference(p, measure)
