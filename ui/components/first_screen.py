@@ -228,7 +228,7 @@ def headline_figure(p: Paired, measure: str, runs: int) -> charts.Figure:
     bars = base.mark_bar().encode(
         x=alt.X(
             "share:Q",
-            title="Share of histories (lines: 95% intervals)",
+            title="Share of histories",
             scale=alt.Scale(domain=[0, top], nice=False),
             axis=alt.Axis(format="%", tickCount=4, labelFlush=True),
         ),
@@ -251,7 +251,7 @@ def headline_figure(p: Paired, measure: str, runs: int) -> charts.Figure:
             f" ({signed(d.share * 100)} points, 95% interval {signed(d.lo * 100)} to "
             f"{signed(d.hi * 100)})"
         )
-    caption += f", on the same {runs:,} histories."
+    caption += f", on the same {runs:,} histories. Black lines: 95% intervals."
     detail = "; ".join(f"{r['category']}, {r['run'].lower()}: {r['text']}" for r in rows)  # type: ignore[attr-defined]
     return charts.Figure(spec, caption, detail + ".")
 
