@@ -23,6 +23,14 @@ paired difference scenario minus baseline (`sim.summary.direction_met` decides):
 - "most_common": the measure, an outcome id, is the scenario's most common outcome (the only
   check that makes sense for the baseline itself).
 
+`headline` (optional) names what the app's first screen is about: the one or two settings a
+student moves there, and the measure (as in `expect`) its chart and the scenario picker show:
+
+    headline = { settings = ["uk.consultation", "us.weight_on_allies"], measure = "any_war" }
+
+Without it (or without its `measure`), `focus_settings` and `focus_measure` derive both from the
+scenario's `[parameters]` and `expect`.
+
 This module only validates; it imports no engine code so that reading a scenario stays cheap.
 """
 
@@ -34,6 +42,7 @@ from collections.abc import Sequence
 import tomli_w
 
 from sim.outcomes import OUTCOMES
+from sim.params import SPECS, unknown_name_message
 from sim.world import CONCESSIONS
 
 #: Longest `lesson` accepted: a few sentences a teacher reads beside the results.
@@ -43,6 +52,9 @@ ANY_WAR = "any_war"
 #: Allowed `expect` directions (see the module docstring).
 DIRECTIONS: tuple[str, ...] = ("up", "down", "none", "most_common")
 _EXAMPLE = 'e.g. expect = [{ measure = "any_war", direction = "up" }]'
+#: At most this many headline settings: a first screen holds one or two, not a control panel.
+HEADLINE_SETTINGS_MAX = 2
+_HEADLINE_EXAMPLE = 'e.g. headline = { settings = ["uk.consultation"], measure = "any_war" }'
 
 
 class LessonError(ValueError):
@@ -57,6 +69,14 @@ class Expectation:
 
     measure: str
     direction: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Headline:
+    """The settings a student moves first and the measure to watch (`measure` "" = derived)."""
+
+    settings: tuple[str, ...]
+    measure: str = ""
 
 
 def measures() -> tuple[str, ...]:
@@ -112,6 +132,69 @@ def parse_expectations(value: object) -> tuple[Expectation, ...]:
             )
         found.append(Expectation(measure, direction))
     return tuple(found)
+
+
+def parse_headline(value: object) -> Headline:
+    """The `headline` table: 1 to `HEADLINE_SETTINGS_MAX` parameter names, an optional measure."""
+    if not isinstance(value, dict) or not set(value) <= {"settings", "measure"}:
+        raise LessonError(
+            f"headline = {_show(value)} is not allowed: use a table with settings (and optionally "
+            f"a measure), {_HEADLINE_EXAMPLE}"
+        )
+    names, measure = value.get("settings"), value.get("measure", "")
+    for name in names if isinstance(names, list) else []:
+        if isinstance(name, str) and name not in SPECS:
+            shown = name if len(name) <= 60 else name[:59] + "…"
+            raise LessonError(
+                f"headline settings: {unknown_name_message(shown, SPECS, 'parameter')}"
+            )
+    if (
+        not isinstance(names, list)
+        or not 1 <= len(names) <= HEADLINE_SETTINGS_MAX
+        or not all(isinstance(n, str) and n in SPECS for n in names)
+        or len(set(names)) != len(names)
+    ):
+        raise LessonError(
+            f"headline settings = {_show(names)} is not allowed: use a list of 1 to "
+            f"{HEADLINE_SETTINGS_MAX} different parameter names (see `cuba62 params`), "
+            f"{_HEADLINE_EXAMPLE}"
+        )
+    if not isinstance(measure, str) or measure not in ("", *measures()):
+        raise LessonError(
+            f"headline measure = {_show(measure)} is not allowed: use one of "
+            f"{', '.join(measures())}"
+        )
+    return Headline(tuple(names), measure)
+
+
+def focus_settings(headline: Headline | None, overrides: Sequence[str]) -> tuple[str, ...]:
+    """The settings a first screen offers: the headline's, else the scenario's first overrides
+    (schema order), at most `HEADLINE_SETTINGS_MAX`; () for a scenario with neither."""
+    if headline is not None:
+        return headline.settings
+    return tuple(overrides)[:HEADLINE_SETTINGS_MAX]
+
+
+def focus_measure(headline: Headline | None, expect: Sequence[Expectation]) -> str:
+    """The measure a first screen charts: the headline's, else the first `expect` entry that
+    claims a change ("up"/"down"), else any fighting."""
+    if headline is not None and headline.measure:
+        return headline.measure
+    moving = [e.measure for e in expect if e.direction in ("up", "down")]
+    return moving[0] if moving else ANY_WAR
+
+
+def headline_toml(headline: Headline | None) -> list[str]:
+    """The `headline` key as one TOML line (nothing when absent)."""
+    if headline is None:
+        return []
+    table: dict[str, object] = {"settings": list(headline.settings)}
+    if headline.measure:
+        table["measure"] = headline.measure
+    inner = ", ".join(
+        f"{k} = {tomli_w.dumps({'x': v}).removeprefix('x = ').rstrip()}" for k, v in table.items()
+    )
+    return [f"headline = {{ {inner} }}"]
 
 
 def expect_toml(expect: Sequence[Expectation]) -> list[str]:

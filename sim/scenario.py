@@ -12,12 +12,14 @@ teacher reads beside the charts, and the parameter settings that make it a count
     things_to_try = ["..."]
     lesson = "... [KEY] ..."              # optional, ≤ 600 characters (see sim.lessons)
     expect = [{ measure = "thor_immobilisation", direction = "up" }]   # optional: its checks
+    headline = { settings = ["uk.thor_offer"] }   # optional: the app's first screen (sim.lessons)
     [parameters]                          # may be empty; names and values as in sim.params
     uk.thor_offer = "public"
     uk.thor_offer_time = "1962-10-26 18:00"   # each time parameter's timezone is in the schema
 
 Every problem is a `ScenarioError` whose message is one line naming the file, the key, the value
-and what is allowed, so the CLI and the web app can show it as it is.
+and what is allowed, so the CLI and the web app can show it as it is. (Over 450 lines: reading,
+validating and writing a scenario file stay together, so a new key changes one module.)
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Protocol
 import tomli_w
 
 from sim import lessons, sources
-from sim.lessons import Expectation
+from sim.lessons import Expectation, Headline
 from sim.params import (
     SCHEMA,
     SPECS,
@@ -73,10 +75,11 @@ KEYS: tuple[str, ...] = (
     "things_to_try",
     "lesson",
     "expect",
+    "headline",
     "parameters",
 )
 #: Keys a file may leave out (a user's own what-if need not state a lesson).
-OPTIONAL_KEYS: tuple[str, ...] = ("lesson", "expect")
+OPTIONAL_KEYS: tuple[str, ...] = ("lesson", "expect", "headline")
 REQUIRED_KEYS: tuple[str, ...] = tuple(k for k in KEYS if k not in OPTIONAL_KEYS)
 _TEXT_KEYS = ("title", "question", "historical_basis")
 _LIST_KEYS = ("sources", "what_to_notice", "things_to_try")
@@ -100,10 +103,16 @@ class Scenario:
     path: Path | None = None
     lesson: str = ""
     expect: tuple[Expectation, ...] = ()
+    headline: Headline | None = None
 
     def params(self) -> Params:
         """The complete parameter set: defaults with this scenario's overrides."""
         return make_params(self.overrides)
+
+    def focus(self) -> tuple[tuple[str, ...], str]:
+        """(settings, measure) of the app's first screen (see `sim.lessons.focus_settings`)."""
+        settings = lessons.focus_settings(self.headline, list(self.overrides))
+        return settings, lessons.focus_measure(self.headline, self.expect)
 
 
 class ScenarioLike(Protocol):
@@ -263,6 +272,7 @@ def _validate(
     try:
         lesson = lessons.parse_lesson(data.get("lesson", ""))
         expect = lessons.parse_expectations(data.get("expect", []))
+        headline = lessons.parse_headline(data["headline"]) if "headline" in data else None
     except lessons.LessonError as error:
         raise ScenarioError(f"{origin}: {error}") from None
     _check_sources(lists["sources"], texts["historical_basis"], origin)
@@ -297,6 +307,7 @@ def _validate(
         path=path,
         lesson=lesson,
         expect=expect,
+        headline=headline,
     )
 
 
@@ -403,7 +414,8 @@ def to_toml(scenario: ScenarioLike) -> str:
     if scenario.lesson:
         head["lesson"] = scenario.lesson
     lines = [tomli_w.dumps(head, multiline_strings=True).rstrip("\n")]
-    lines += [*lessons.expect_toml(scenario.expect), "", "[parameters]"]
+    headline = lessons.headline_toml(getattr(scenario, "headline", None))
+    lines += [*lessons.expect_toml(scenario.expect), *headline, "", "[parameters]"]
     unknown = [name for name in scenario.overrides if name not in SPECS]
     if unknown:
         message = unknown_name_message(unknown[0], SPECS, "parameter")
@@ -418,8 +430,12 @@ def to_toml(scenario: ScenarioLike) -> str:
         lines.append(f"{line}  # {spec.label}{note}")
     text = "\n".join(lines) + "\n"
     back = parse_scenario(text, f"to_toml({scenario.id!r})")
-    if back.lesson != scenario.lesson.strip() or back.expect != tuple(scenario.expect):
-        raise ScenarioError(f"to_toml({scenario.id!r}): lesson or expect did not survive writing")
+    if (back.lesson, back.expect, back.headline) != (
+        scenario.lesson.strip(),
+        tuple(scenario.expect),
+        getattr(scenario, "headline", None),
+    ):
+        raise ScenarioError(f"to_toml({scenario.id!r}): lesson, expect or headline was lost")
     return text
 
 

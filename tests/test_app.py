@@ -63,7 +63,9 @@ def numbers_table(at: AppTest) -> pd.DataFrame:
 
 
 def widget_by_label(at: AppTest, kind: str, label: str) -> Any:
-    found = [w for w in getattr(at, kind) if w.label == label]
+    """The one sidebar widget of this kind and label (the first screen repeats a scenario's one
+    or two settings in the main area, under other keys)."""
+    found = [w for w in getattr(at.sidebar, kind) if w.label == label]
     assert len(found) == 1, f"expected one {kind} labelled {label!r}, found {len(found)}"
     return found[0]
 
@@ -100,7 +102,7 @@ def page_text(at: AppTest) -> str:
 
 def test_what_changed_gives_the_lesson_and_the_deal_when_no_outcome_moves() -> None:
     # public_jupiter_trade: practically no change in outcomes, a different deal.
-    at = run_ok(new_app({"scenario": "public_jupiter_trade"}))
+    at = run_ok(new_app({**QUICK, "scenario": "public_jupiter_trade"}))
     lesson = load_scenario("public_jupiter_trade").lesson
     text = page_text(at)
     assert "practically no change in outcomes" in text
@@ -160,7 +162,8 @@ def test_preset_picker_sets_each_estimate_beside_what_the_model_gives() -> None:
 def test_scenario_selectbox_lists_titles_and_ids() -> None:
     at = run_ok(new_app())
     box = at.selectbox(key=session.K_SCENARIO)
-    assert box.options == [s.title for s in session.shipped().values()]  # titles are shown
+    # Titles are shown (each what-if followed by its measured effect, after " · ").
+    assert [o.split(" · ")[0] for o in box.options] == [s.title for s in session.shipped().values()]
     assert box.value == session.PREFERRED_DEFAULT  # ids are the values
     box.set_value("berlin_linkage")
     run_ok(at)
@@ -436,14 +439,15 @@ def test_history_page_marks_where_paired_histories_diverge() -> None:
 
 def test_settings_survive_a_trip_to_another_page() -> None:
     at = run_ok(new_app())
-    at.slider(key="p.uk.consultation").set_value(0.8)
+    at.slider(key="p.uk.consultation").set_value(0.6)
     run_ok(at)
     at.switch_page("views/sources.py")
     run_ok(at)
-    assert at.query_params["uk.consultation"] == "0.8"
+    assert at.query_params["uk.consultation"] == "0.6"
     at.switch_page("views/explore.py")
     run_ok(at)
-    assert at.slider(key="p.uk.consultation").value == pytest.approx(0.8)
+    assert at.slider(key="p.uk.consultation").value == pytest.approx(0.6)
+    assert at.slider(key="first.p.uk.consultation").value == pytest.approx(0.6)
 
 
 def test_sources_page_lists_every_parameter_with_its_source() -> None:

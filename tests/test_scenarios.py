@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sim import calendar, scenario, sources
+from sim import calendar, lessons, scenario, sources
 from sim.ensemble import run
-from sim.lessons import LESSON_MAX_CHARS, Expectation
-from sim.params import HAZARD_PRESETS, SCHEMA, defaults
+from sim.lessons import LESSON_MAX_CHARS, Expectation, Headline
+from sim.params import HAZARD_PRESETS, SCHEMA, SPECS, defaults
 from sim.scenario import ScenarioError, load_file, load_scenario, parse_scenario, to_toml
 
 REQUIRED = (
@@ -92,7 +92,7 @@ def test_to_toml_round_trip(scenario_id: str) -> None:
     assert again.historical_basis == s.historical_basis
     assert again.sources == s.sources
     assert (again.what_to_notice, again.things_to_try) == (s.what_to_notice, s.things_to_try)
-    assert (again.lesson, again.expect) == (s.lesson, s.expect)
+    assert (again.lesson, again.expect, again.headline) == (s.lesson, s.expect, s.headline)
     assert to_toml(again) == text
 
 
@@ -463,3 +463,76 @@ def test_load_file_outside_the_folder(tmp_path: Path) -> None:
     big.write_bytes(b"#" * 100_000)
     with pytest.raises(ScenarioError, match=r"too large \(100,000 bytes"):
         load_file(big)
+
+
+# --- headline: what the app's first screen is about ----------------------------------------------
+
+
+def test_headline_is_optional_read_and_written() -> None:
+    assert parse_scenario(VALID, "x.toml").headline is None
+    s = parse_scenario(
+        with_lesson(
+            'headline = { settings = ["uk.consultation", "us.weight_on_allies"], '
+            'measure = "nuclear_war" }'
+        ),
+        "x.toml",
+    )
+    assert s.headline == Headline(("uk.consultation", "us.weight_on_allies"), "nuclear_war")
+    assert s.focus() == (("uk.consultation", "us.weight_on_allies"), "nuclear_war")
+    again = parse_scenario(to_toml(s), "again.toml")
+    assert again.headline == s.headline
+    only = parse_scenario(with_lesson('headline = { settings = ["uk.thor_offer"] }'), "x.toml")
+    assert only.headline == Headline(("uk.thor_offer",), "")
+
+
+def test_focus_without_a_headline_comes_from_parameters_and_expect() -> None:
+    s = parse_scenario(
+        with_lesson(
+            'expect = [{ measure = "pledge", direction = "none" }, '
+            '{ measure = "secret_jupiters", direction = "up" }]'
+        )
+        + 'us.widen_to_tankers = true\nus.tankers_time = "1962-10-25 12:00"\n'
+        "us.weight_on_allies = 0.5\n",
+        "x.toml",
+    )
+    # The first two overrides in schema order (not file order); the first measure that claims
+    # a change ("none" claims none).
+    assert s.focus()[0] == ("us.weight_on_allies", "us.widen_to_tankers")
+    assert s.focus()[1] == "secret_jupiters"
+    assert parse_scenario(VALID, "x.toml").focus() == ((), "any_war")
+
+
+@pytest.mark.parametrize("scenario_id", SHIPPED)
+def test_every_shipped_scenario_has_a_first_screen(scenario_id: str) -> None:
+    names, measure = load_scenario(scenario_id).focus()
+    assert 1 <= len(names) <= 2 and all(n in SPECS for n in names), names
+    assert measure in lessons.measures()
+
+
+@pytest.mark.parametrize(
+    ("headline", "words"),
+    [
+        ('headline = ["uk.consultation"]', "headline = ['uk.consultation'] is not allowed"),
+        ("headline = { settings = [] }", "headline settings = [] is not allowed"),
+        (
+            'headline = { settings = ["uk.consultaton"] }',
+            "headline settings: unknown parameter 'uk.consultaton'",
+        ),
+        (
+            'headline = { settings = ["uk.consultation", "uk.consultation"] }',
+            "1 to 2 different parameter names",
+        ),
+        (
+            'headline = { settings = ["uk.consultation", "us.hawkishness", "ussr.resolve"] }',
+            "1 to 2 different parameter names",
+        ),
+        (
+            'headline = { settings = ["uk.consultation"], measure = "war" }',
+            "headline measure = 'war' is not allowed: use one of any_war",
+        ),
+        ('headline = { settings = ["uk.consultation"], colour = "red" }', "use a table with"),
+    ],
+)
+def test_bad_headlines(headline: str, words: str) -> None:
+    message = error_of(with_lesson(headline))
+    assert words in message, message

@@ -44,6 +44,9 @@ BASE_CSS = """
   word-break: break-all; }
 [data-testid="stMarkdownContainer"] { overflow-wrap: anywhere; }
 [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+/* The scenario's question heads the Explore page's first screen: set smaller than a page title, so
+   that at 1280x720 the chart and the settings under it are on the first screen too. */
+.st-key-question h2 { font-size: 1.75rem !important; line-height: 1.3; }
 /* Streamlit's own note under the uploader ("1MB per file") is its smallest setting, not our limit:
    the Explore page states the real one (64 KB) in the label and a caption instead. */
 .st-key-upload [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
@@ -54,6 +57,7 @@ BASE_CSS = """
   h1 { font-size: 1.9rem !important; }
   h2 { font-size: 1.45rem !important; }
   h3 { font-size: 1.2rem !important; }
+  .st-key-question h2 { font-size: 1.35rem !important; }
 }
 </style>
 """

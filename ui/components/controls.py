@@ -8,6 +8,7 @@ a parameter added to the schema appears here by itself.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
@@ -43,11 +44,12 @@ def decimals(spec: ParamSpec) -> int:
     return places
 
 
-def scenario_picker() -> None:
+def scenario_picker(label: Callable[[str], str] = session.option_label) -> None:
+    """The scenario selectbox; `label` words each option (the Explore page adds its effect)."""
     st.selectbox(
         "Scenario",
         list(session.options()),
-        format_func=session.option_label,
+        format_func=label,
         key=K_SCENARIO,
         on_change=session.on_scenario_change,
         help="Each scenario changes one historical decision. Its settings load into the "
@@ -132,12 +134,24 @@ def hazard_preset() -> None:
         st.caption("Custom: your own value on the slider below (no published source).")
 
 
-def parameter_widget(spec: ParamSpec, reference: Params) -> None:
-    """The widget for one parameter; `reference` (the scenario's values) sets the date grid."""
-    key, help_ = param_key(spec.name), help_text(spec)
+def parameter_widget(
+    spec: ParamSpec,
+    reference: Params,
+    key: str | None = None,
+    on_change: Callable[[], None] | None = None,
+) -> None:
+    """The widget for one parameter; `reference` (the scenario's values) sets the date grid.
+
+    With `key` and `on_change` it is a second widget for the same parameter (the Explore page's
+    inline settings): its callback copies its value to the parameter's own key, which stays the
+    one state the settings and the share link are read from."""
+    mirror = key is not None
+    key, help_ = key or param_key(spec.name), help_text(spec)
+    if on_change is None and spec.name == HAZARD:
+        on_change = _hazard_moved
     if spec.kind == "float":
         assert spec.minimum is not None and spec.maximum is not None and spec.step is not None
-        if spec.name == HAZARD:
+        if spec.name == HAZARD and not mirror:
             hazard_preset()
         st.slider(
             spec.label,
@@ -147,11 +161,11 @@ def parameter_widget(spec: ParamSpec, reference: Params) -> None:
             format=f"%.{decimals(spec)}f",
             key=key,
             help=help_,
-            on_change=_hazard_moved if spec.name == HAZARD else None,
+            on_change=on_change,
             persist_state="session",
         )
     elif spec.kind == "bool":
-        st.toggle(spec.label, key=key, help=help_, persist_state="session")
+        st.toggle(spec.label, key=key, help=help_, on_change=on_change, persist_state="session")
     elif spec.kind == "choice":
         st.selectbox(
             spec.label,
@@ -159,6 +173,7 @@ def parameter_widget(spec: ParamSpec, reference: Params) -> None:
             format_func=choice_label,
             key=key,
             help=help_,
+            on_change=on_change,
             persist_state="session",
         )
     else:
@@ -172,6 +187,7 @@ def parameter_widget(spec: ParamSpec, reference: Params) -> None:
             ),
             key=key,
             help=help_,
+            on_change=on_change,
             persist_state="session",
         )
 

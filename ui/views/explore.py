@@ -13,7 +13,7 @@ from sim.ensemble import Paired
 from sim.labels import CONCESSION_LABELS, CONCESSIONS, DESCRIPTIONS, LABELS, OUTCOMES, WAR_OUTCOMES
 from sim.params import SPECS
 from sim.scenario import MAX_BYTES, ScenarioError
-from ui.components import cache, charts, controls, export, link, session
+from ui.components import cache, charts, controls, export, first_screen, link, session
 
 #: Outcomes always shown as headline cards, whatever their share.
 ALWAYS = ("negotiated_withdrawal", "air_strike", "nuclear_war")
@@ -364,16 +364,13 @@ def main() -> None:
     settings = session.current()
     if not presenting():
         st.caption("cuba62 · the Cuban missile crisis, October 1962, played thousands of times")
-    controls.scenario_picker()
+    controls.scenario_picker(first_screen.picker_label)
     with st.sidebar:
         controls.run_controls()
         controls.parameter_controls(settings.scenario.params())
     query = link.sync_url(settings)
     session.show_notices()
     question(settings)
-    # On a projector the numbers come first (above the fold at 1280x720), the notes after them.
-    if not presenting():
-        scenario_intro(settings)
     p: Paired | None = None
     if settings.params is None:
         st.error(
@@ -383,9 +380,12 @@ def main() -> None:
     else:
         with st.spinner(f"Playing the crisis {settings.runs:,} times…"):
             p = cache.paired(settings)
+    # The first screen (above the fold at 1280x720, on a projector too): what to do, the
+    # scenario's settings, its headline chart and its lesson; the cards and notes after it.
+    first_screen.show(settings, p, presenting())
+    if p is not None:
         headline(p)
-    if presenting():
-        scenario_intro(settings)
+    scenario_intro(settings)
     if p is not None:
         what_changed(p, settings)
         results(p, settings)
