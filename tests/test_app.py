@@ -399,7 +399,14 @@ def test_downloads_exist_and_settings_file_validates() -> None:
 
 def test_history_page_shows_paired_timelines_in_both_capitals() -> None:
     at = run_ok(
-        new_app({"runs": "500", "uk.thor_offer_us_consent": "true", "uk.consultation": "0.9"})
+        new_app(
+            {
+                "scenario": "thor_immobilisation",
+                "runs": "500",
+                "uk.thor_offer_us_consent": "true",
+                "uk.consultation": "0.9",
+            }
+        )
     )
     at.switch_page("views/history.py")
     run_ok(at)

@@ -102,12 +102,13 @@ def test_other_widget_kinds_inline_follow_the_same_state() -> None:
 
 
 def test_a_what_if_that_changes_no_outcome_says_what_it_changed_and_why() -> None:
-    at = run_ok(new_app({**QUICK, "scenario": "thor_immobilisation"}))
+    # public_jupiter_trade: the same trade made in public changes the deal, not the outcome.
+    at = run_ok(new_app({**QUICK, "scenario": "public_jupiter_trade"}))
     text = markdown(at).replace("\\$", "$")
-    assert "**No outcome moves beyond chance, but the deal does:** British Thors" in text
-    lesson = load_scenario("thor_immobilisation").lesson
+    assert "**No outcome moves beyond chance, but the deal does:** " in text
+    lesson = load_scenario("public_jupiter_trade").lesson
     assert f"**Why it matters:** {first_screen.lesson_point(lesson)}" in text
-    assert "how often the deal includes British Thors immobilised" in text
+    assert "how often the deal includes" in text
 
 
 def test_the_picker_words_each_what_if_with_its_measured_effect() -> None:
