@@ -5,18 +5,12 @@ quarantine, U Thant's appeal, British initiatives), then the three agents choose
 (offers travel with a delay), then their choices take effect, then incidents nobody chose, then
 wars and finished histories are settled. Histories that have ended are masked, not removed, so
 every array keeps its shape and every history keeps its random numbers.
-
-Over 450 lines because the schedule, its scheduled events (with their exact hours for the event
-log) and the compaction of finished histories read best together; splitting the schedule would
-scatter one step's order over several files.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import math
-from dataclasses import fields
 
 import mesa
 import numpy as np
@@ -26,6 +20,7 @@ from sim import calendar, eventlog
 from sim import world as w
 from sim.agents import SovietUnion, UnitedKingdom, UnitedStates
 from sim.agents.base import Controller, CrisisAgent
+from sim.compaction import Finished
 from sim.eventlog import Event as Event  # re-exported: the log is the model's
 from sim.incidents import Incidents
 from sim.outcomes import AIR_STRIKE, BERLIN_CLASH, INVASION, NUCLEAR, UNRESOLVED
@@ -49,18 +44,6 @@ def strike_response(params: Params) -> float:
 STRIKE_AUTONOMY = 0.5
 #: Share of the Soviet ships still en route that turn back in each step after the halt order.
 TURN_BACK_RATE = 0.25
-#: When the histories still running fill at most this share of the state arrays, the finished
-#: ones are moved out, so the long tail of a run costs in proportion to what still runs (a pure
-#: speed-up: finished histories are frozen). Chosen by `make bench` (docs/PERFORMANCE.md).
-COMPACT_BELOW = 0.5
-#: ... and only in a model of at least this many rows: below it a step costs about the same
-#: whatever the number of rows (numpy's per-call overhead), and moving rows out (then drawing
-#: random numbers row by row, `RandomBlocks.next_for`) costs more than it saves (`make bench`).
-#: Lowered from 1024 with issue 12: wars now last until the invasion (30 Oct) or a deal, a tail of
-#: a few percent of histories over ~15 steps, where 1,000 histories run ~7% faster compacted.
-COMPACT_MIN_ROWS = 256
-#: The state arrays of `sim.world.World` (everything but its size).
-WORLD_ARRAYS = tuple(f.name for f in fields(w.World) if not f.init)
 
 
 class CrisisModel(mesa.Model):  # type: ignore[misc]
@@ -100,10 +83,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.uk = UnitedKingdom(self)
         self.ussr = SovietUnion(self)
         self._messages: list[tuple[str, str, str]] = []  # (actor, action, world field)
-        # Once finished histories are moved out: all histories (`_full`) and, for each row of
-        # `world`, its row in `_full` (`_rows`). Never when recording or controlled.
-        self._full: w.World | None = None
-        self._rows: npt.NDArray[np.intp] | None = None
+        # Finished histories moved out of `world` (never when recording or controlled).
+        self._finished = Finished()
         # `danger()` while the agents decide (they all read the same state); None otherwise.
         self._deciding = False
         self._scheduled: dict[str, int] = {}
@@ -212,10 +193,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     # --- the schedule --------------------------------------------------------------------------
     def step(self) -> None:
-        if self._rows is None:
+        if self._finished.rows is None:
             self._u = self.random_blocks.next()
-        else:  # only the histories still in `world` (see _move_out_finished)
-            self._u = self.random_blocks.next_for(self._rows)
+        else:  # only the histories still in `world` (see sim.compaction)
+            self._u = self.random_blocks.next_for(self._finished.rows)
         if self.step_index < w.DECISION_STEP and not (self.record or self.controllers):
             # Before ExComm decides (20 Oct) nobody can act: only the sites grow and incidents
             # nobody chose are counted. Same numbers as the full schedule, at a third of the cost.
@@ -248,10 +229,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
     def _end_step(self) -> None:
         """Record the rung every history stands on, and move the clock."""
         wd = self.world
-        if self._rows is None:
+        if self._finished.rows is None:
             self.escalation_path[self.step_index] = wd.escalation
         else:
-            self.escalation_path[self.step_index, self._rows] = wd.escalation
+            self.escalation_path[self.step_index, self._finished.rows] = wd.escalation
         np.maximum(wd.peak, wd.escalation, out=wd.peak)
         self.step_index += 1
 
@@ -264,8 +245,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         while self.step_index < calendar.N_STEPS and np.count_nonzero(self.world.active):
             step(self)
             if compact:
-                self._move_out_finished()
-        self._restore_finished()
+                self.world = self._finished.move_out(
+                    self.world, self.escalation_path, self.step_index
+                )
+        self.world = self._finished.restore(self.world)
         wd = self.world
         if self.step_index < calendar.N_STEPS:  # all ended early: freeze the rest of the path
             self.escalation_path[self.step_index :] = wd.escalation
@@ -275,43 +258,6 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         still = wd.active.copy()
         self.finish(still, UNRESOLVED)
         wd.resolved_step[still] = -1
-
-    def _move_out_finished(self) -> None:
-        """Once few histories still run, keep only them in `world` (see COMPACT_BELOW).
-
-        A finished history is frozen (every update is masked by `active`), so its state can wait in
-        `_full` and its escalation path can be written to the horizon now.
-        """
-        wd = self.world
-        if wd.n < COMPACT_MIN_ROWS:
-            return
-        running = int(np.count_nonzero(wd.active))
-        if running == 0 or running > COMPACT_BELOW * wd.n:
-            return
-        keep = np.flatnonzero(wd.active)  # positions in `world`: take/put beat boolean masks
-        done = np.flatnonzero(~wd.active)
-        rows = np.arange(wd.n) if self._rows is None else self._rows
-        done_rows = rows.take(done)  # ... and their rows in `_full`
-        if self._full is None:
-            self._full = wd  # full size: the finished histories are already in place
-        else:
-            for name in WORLD_ARRAYS:
-                getattr(self._full, name).put(done_rows, getattr(wd, name).take(done))
-        self.escalation_path[self.step_index :, done_rows] = wd.escalation.take(done)
-        kept = copy.copy(wd)
-        kept.n = running
-        for name in WORLD_ARRAYS:
-            setattr(kept, name, getattr(wd, name).take(keep))
-        self._rows = rows.take(keep)
-        self.world = kept
-
-    def _restore_finished(self) -> None:
-        """Put the histories moved out by `_move_out_finished` back: `world` is full size again."""
-        if self._full is None or self._rows is None:
-            return
-        for name in WORLD_ARRAYS:
-            getattr(self._full, name).put(self._rows, getattr(self.world, name))
-        self.world, self._full, self._rows = self._full, None, None
 
     # --- submodels -----------------------------------------------------------------------------
     def _scheduled_events(self) -> None:

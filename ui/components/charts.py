@@ -19,7 +19,6 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import altair as alt
 import numpy as np
@@ -30,39 +29,62 @@ from sim import calendar, summary
 from sim.ensemble import Results
 from sim.labels import CONCESSIONS, LABELS, LADDER, NEGOTIATED, OUTCOMES
 from sim.summary import Share
+from ui.components.chart_style import (
+    BASELINE,
+    BASELINE_COLOUR,
+    FONT,
+    INK,
+    LEGEND,
+    RUN_ORDER,
+    RUN_SCALE,
+    SCENARIO,
+    SCENARIO_COLOUR,
+    TEXT,
+    WRAP,
+    Figure,
+    Spec,
+    concession_label,
+    day_text,
+    for_projector,
+    pct,
+    readable,
+    rung_label,
+    spec_of,
+    wrap,
+    wrapped_labels,
+)
 
-SCENARIO_COLOUR = "#0072B2"  # Okabe–Ito blue
-BASELINE_COLOUR = "#E69F00"  # Okabe–Ito orange
-INK = "#222222"
-TEXT = "#262730"  # Streamlit's text colour: 15:1 on white
-#: Axis and legend type at least this large (px) on every chart, not only on a projector.
-FONT = 14
-#: Category labels wrap onto lines of about this many characters instead of being cut off.
-WRAP = 22
-SCENARIO = "This scenario"
-BASELINE = "Baseline"
-RUN_ORDER = [SCENARIO, BASELINE]
-RUN_SCALE = alt.Scale(domain=RUN_ORDER, range=[SCENARIO_COLOUR, BASELINE_COLOUR])
-LEGEND = alt.Legend(orient="top", title=None, direction="horizontal")
-
-#: Plain-English names of the concessions a deal can contain (sim.world.CONCESSIONS ids).
-CONCESSION_LABELS = {
-    "pledge": "No-invasion pledge",
-    "secret_jupiters": "Secret Jupiter assurance",
-    "public_jupiters": "Jupiters removed in public",
-    "thor_immobilisation": "British Thors immobilised",
-    "west_berlin_guarantee": "West Berlin under UN guarantee",
-}
-
-Spec = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Figure:
-    spec: Spec  # Vega-Lite, ready for st.vega_lite_chart
-    caption: str  # one sentence with the key numbers, shown under the chart
-    detail: str  # the chart in words, in full (per date or category)
-
+__all__ = [  # the look, re-exported: pages use `charts.Figure`, `charts.for_projector`, ...
+    "BASELINE",
+    "BASELINE_COLOUR",
+    "FONT",
+    "INK",
+    "LEGEND",
+    "RUN_ORDER",
+    "RUN_SCALE",
+    "SCENARIO",
+    "SCENARIO_COLOUR",
+    "TEXT",
+    "WRAP",
+    "Figure",
+    "Side",
+    "Spec",
+    "concession_figure",
+    "fan_end",
+    "fan_figure",
+    "fan_text",
+    "for_projector",
+    "markers_frame",
+    "markers_text",
+    "outcome_figure",
+    "readable",
+    "resolution_figure",
+    "resolution_text",
+    "side_of",
+    "spec_of",
+    "wrap",
+    "wrapped_labels",
+]
 
 @dataclass(frozen=True)
 class Side:
@@ -91,105 +113,6 @@ def side_of(r: Results) -> Side:
         fan=summary.escalation_fan(r),
         peaks=summary.peak_distribution(r),
     )
-
-
-#: Chart kinds whose spec has been checked against the Vega-Lite schema in this process.
-_VALIDATED: set[str] = set()
-
-
-def spec_of(chart: alt.TopLevelMixin, kind: str) -> Spec:
-    """The chart's Vega-Lite spec with its data inline, without Altair's default 300 px view
-    size (Streamlit sizes charts itself).
-
-    Each kind of chart is checked against the Vega-Lite schema the first time it is drawn in
-    this process; later ones differ only in their data, so the check (about half the cost of
-    building a chart) is skipped for them."""
-    spec: Spec = chart.to_dict(validate=kind not in _VALIDATED)
-    _VALIDATED.add(kind)
-    readable(spec)
-    view = spec.get("config", {}).get("view", {})
-    for name in ("continuousWidth", "continuousHeight"):
-        view.pop(name, None)
-    if "config" in spec and not view:
-        spec["config"].pop("view", None)
-        if not spec["config"]:
-            del spec["config"]
-    return spec
-
-
-def readable(spec: Spec) -> Spec:
-    """Type a class can read (changes and returns `spec`): axis and legend text at least
-    `FONT` px in a dark colour; labels are never cut short (`labelLimit` 0: no limit)."""
-    config = spec.setdefault("config", {})
-    for part in ("axis", "legend", "header"):
-        entry = config.setdefault(part, {})
-        entry.update(labelFontSize=FONT, titleFontSize=FONT, labelColor=TEXT, titleColor=TEXT)
-        entry.setdefault("labelLimit", 0)
-    config.setdefault("title", {}).update(fontSize=FONT + 2, color=TEXT)
-    return spec
-
-
-def wrap(text: str, width: int = WRAP) -> list[str]:
-    """`text` on lines of at most about `width` characters, broken between words."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines or [text]
-
-
-def wrapped_labels(labels: list[str], width: int = WRAP) -> str:
-    """A Vega `labelExpr` that prints each of `labels` wrapped onto several lines (the data keep
-    the whole label, for tooltips and the chart in words)."""
-    return f"{json.dumps({label: wrap(label, width) for label in labels})}[datum.value]"
-
-
-def for_projector(spec: Spec, scale: float = 1.5) -> Spec:
-    """The same chart with larger type, for presentation mode (changes and returns `spec`): fonts,
-    label widths and the chart's height grow by `scale`, so the plot keeps its room."""
-    config = spec.setdefault("config", {})
-    size = round(12 * scale)
-    for part in ("axis", "legend", "header"):
-        config.setdefault(part, {}).update(labelFontSize=size, titleFontSize=size)
-    config.setdefault("title", {}).update(fontSize=round(14 * scale))
-    config.setdefault("text", {}).update(fontSize=size)
-
-    def grow(node: object) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "labelLimit" and isinstance(value, int | float):
-                    node[key] = round(value * scale)
-                else:
-                    grow(value)
-        elif isinstance(node, list):
-            for item in node:
-                grow(item)
-
-    grow({k: v for k, v in spec.items() if k != "datasets"})
-    if isinstance(spec.get("height"), int | float):
-        spec["height"] = round(spec["height"] * scale)
-    return spec
-
-
-def pct(x: float) -> str:
-    return f"{x:.1%}"
-
-
-def day_text(day: int) -> str:
-    """'27 Oct': a calendar day of the crisis (index 0 = 16 Oct), each day written once."""
-    date = summary.day_date(day)
-    return f"{date.day} {date:%b}"
-
-
-def concession_label(name: str) -> str:
-    return CONCESSION_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def rung_label(rung: int) -> str:
-    """A ladder rung's name, without its parenthetical example (axis labels must be short)."""
-    return LADDER[rung].split(" (")[0]
 
 
 def _share_rows(
