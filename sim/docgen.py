@@ -1,5 +1,6 @@
-"""Generated parts of docs/MODEL.md: the parameter table from the schema, and the escalation
-presets beside what the model gives at each (from sim/presets_solved.json).
+"""Generated parts of docs/MODEL.md: the parameter table from the schema, the escalation presets
+beside what the model gives at each (from sim/presets_solved.json), and every constant of the
+submodels with its source (sim/constants.py).
 
 `python -m sim.docgen` rewrites the blocks between the markers in docs/MODEL.md; a test fails when
 the committed file is out of date, so the documentation cannot drift from the code.
@@ -10,11 +11,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim import presets
+from sim import constants, presets
 from sim.params import ACTOR_NAMES, SCHEMA, ParamSpec, format_value
 
 MODEL_MD = Path(__file__).resolve().parent.parent / "docs" / "MODEL.md"
-BLOCKS = {"parameters": "<!-- generated: parameters -->", "presets": "<!-- generated: presets -->"}
+BLOCKS = {
+    "parameters": "<!-- generated: parameters -->",
+    "presets": "<!-- generated: presets -->",
+    "constants": "<!-- generated: constants -->",
+}
 END = "<!-- end generated -->"
 
 
@@ -70,7 +75,11 @@ def preset_table() -> str:
 
 def render(text: str) -> str:
     """`text` with every generated block replaced by its current content."""
-    content = {"parameters": parameter_table(), "presets": preset_table()}
+    content = {
+        "parameters": parameter_table(),
+        "presets": preset_table(),
+        "constants": constants.markdown_table(),
+    }
     for name, marker in BLOCKS.items():
         head, sep, rest = text.partition(marker)
         if not sep:

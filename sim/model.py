@@ -44,6 +44,13 @@ def strike_response(params: Params) -> float:
 STRIKE_AUTONOMY = 0.5
 #: Share of the Soviet ships still en route that turn back in each step after the halt order.
 TURN_BACK_RATE = 0.25
+#: NATO cohesion lost where the quarantine is widened to tankers: the FO and allies objected
+#: [S:56–58]; level: modelling assumption.
+TANKER_COHESION_COST = 0.1
+#: ... where Britain tables the Thor offer without Washington's consent, by kind of offer, and its
+#: Berlin proposal (a public standstill costs more); modelling assumption.
+THOR_COHESION_COST: dict[str, float] = {"public": 0.1, "private": 0.03}
+BERLIN_COHESION_COST = 0.05
 
 
 class CrisisModel(mesa.Model):  # type: ignore[misc]
@@ -302,7 +309,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             planned = active & wd.course_quarantine
             rows = planned & self.us.widens_to_tankers()  # unless the FO is heard [S:56–58]
             wd.tankers |= rows
-            wd.cohesion[rows] -= 0.1  # the FO and allies objected [S:56–58]
+            wd.cohesion[rows] -= TANKER_COHESION_COST  # the FO and allies objected [S:56–58]
             tankers_at = self._exact("us.tankers_time")
             self._event_if(
                 rows, "us", "scheduled", "Quarantine widened to oil tankers", at=tankers_at
@@ -321,7 +328,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             "uk.thor_offer_time",
             p.b("uk.thor_offer_us_consent"),
             column=COLUMN["us_consents_thor"],
-            cohesion_cost=0.1 if p.s("uk.thor_offer") == "public" else 0.03,
+            cohesion_cost=THOR_COHESION_COST.get(p.s("uk.thor_offer"), 0.0),
             via_un=True,
         )
         self._british_initiative(
@@ -330,7 +337,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             "uk.berlin_proposal_time",
             p.b("uk.berlin_proposal_us_consent"),
             column=COLUMN["us_consents_berlin"],
-            cohesion_cost=0.05,
+            cohesion_cost=BERLIN_COHESION_COST,
         )
 
     def _british_initiative(

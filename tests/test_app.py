@@ -555,3 +555,48 @@ def test_sources_page_lists_each_work_once_and_explains_keys() -> None:
     assert any("**Sagan**, **Sagan 1993**" in line for line in lines)
     assert any(line.startswith("- **S:n** — line n of a machine summary") for line in lines)
     assert "Seed line(s)" not in refs
+
+
+def test_sources_page_lists_every_constant_by_actor_and_submodel() -> None:
+    from sim import constants
+
+    at = run_ok(new_app())
+    at.switch_page("views/sources.py")
+    run_ok(at)
+    assert "Constants in the code" in [h.value for h in at.header]
+    tables = [d.value for d in at.dataframe if "Where it acts" in d.value.columns]
+    assert len(tables) == len([g for g in constants.groups() if g[1]])
+    shown = pd.concat(tables)
+    assert list(shown["Constant"]) == [c.name for c in constants.CONSTANTS]
+    assert list(shown["Value"]) == [c.text() for c in constants.CONSTANTS]
+    assert list(shown["Source"]) == [c.source for c in constants.CONSTANTS]
+
+
+def test_sources_page_shows_the_decision_noise_range_in_three_rows() -> None:
+    from sim import summary
+
+    at = run_ok(new_app())
+    at.switch_page("views/sources.py")
+    run_ok(at)
+    assert "How much the decision noise matters" in [h.value for h in at.header]
+    table = next(d.value for d in at.dataframe if "Decision noise" in d.value.columns)
+    spec = SPECS["world.decision_noise"]
+    assert len(table) == 3
+    assert list(table["Decision noise"]) == [
+        f"{spec.minimum:g} (minimum)",
+        f"{spec.default:g} (default)",
+        f"{spec.maximum:g} (maximum)",
+    ]
+    assert list(table.columns[1:]) == [
+        LABELS["negotiated_withdrawal"],
+        "Any fighting",
+        LABELS["nuclear_war"],
+    ]
+    for column in table.columns[1:]:
+        assert all(re.fullmatch(r"\d+\.\d+% \[\d+\.\d–\d+\.\d\]", v) for v in table[column])
+    # The default row is the baseline itself, at the page's stated size and seed.
+    base = ensemble.run(session.baseline().params(), 5000, 0)
+    nuclear = float((base.outcome == OUTCOMES.index("nuclear_war")).mean())
+    assert table[LABELS["nuclear_war"]][1].startswith(summary.percent(nuclear) + " [")
+    text = " ".join(m.value for m in at.markdown)
+    assert "modelling assumption" in text and "escalation risk" in text

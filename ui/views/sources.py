@@ -1,5 +1,7 @@
-"""Sources & model: what the model cannot tell you, every parameter with its source, the hazard
-presets, the full references, and the model description (docs/MODEL.md).
+"""Sources & model: what the model cannot tell you, every parameter with its source, every constant
+fixed in the code (sim/constants.py) with its source, how far the decision noise moves the
+headline shares, the hazard presets, the full references, and the model description
+(docs/MODEL.md).
 
 Parameters are shown as one small card each, grouped by actor (two columns on a wide screen, one
 on a phone), so nothing needs sideways scrolling; the same table is also offered whole, for
@@ -14,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from sim import calendar, presets, sources
-from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, ParamSpec, Value, format_value
-from ui.components import controls, link, session
+from sim import calendar, constants, presets, sources, summary
+from sim.labels import LABELS
+from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, SPECS, ParamSpec, Value, format_value
+from ui.components import cache, controls, link, session
 
 MODEL_MD = Path(__file__).resolve().parents[2] / "docs" / "MODEL.md"
 CANNOT = "what this model cannot tell you"
@@ -160,6 +163,83 @@ TABLE_COLUMNS = {
 }
 
 
+def constant_table(rows: list[constants.Constant]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Constant": [c.name for c in rows],
+            "Value": [c.text() for c in rows],
+            "Source": [c.source for c in rows],
+            "Where it acts": [c.acts for c in rows],
+        }
+    )
+
+
+CONSTANT_COLUMNS = {
+    "Constant": st.column_config.TextColumn(width=300),
+    "Value": st.column_config.TextColumn(width=170),
+    "Source": st.column_config.TextColumn(width=170),
+    "Where it acts": st.column_config.TextColumn(width=380),
+}
+
+
+def constant_tabs() -> None:
+    """One table per actor or submodel, in tabs (every tab's table is in the page)."""
+    grouped = [(title, rows) for title, rows in constants.groups() if rows]
+    tabs = st.tabs(
+        [f"{title.split(':')[0].split(' (')[0]} ({len(rows)})" for title, rows in grouped]
+    )
+    for tab, (title, rows) in zip(tabs, grouped, strict=True):
+        with tab:
+            st.caption(title)
+            table = constant_table(rows)
+            st.dataframe(
+                table,
+                hide_index=True,
+                width="stretch",
+                height=35 * (len(table) + 1) + 3,
+                column_config=CONSTANT_COLUMNS,
+            )
+
+
+NOISE = "world.decision_noise"
+#: The noise table's run: the app's default size, one fixed seed, so the numbers are stable.
+NOISE_RUNS = 5000
+NOISE_SEED = 0
+#: The headline shares the noise table shows: (column, outcome id, or "any_war").
+HEADLINES = (
+    (LABELS["negotiated_withdrawal"], "negotiated_withdrawal"),
+    ("Any fighting", "any_war"),
+    (LABELS["nuclear_war"], "nuclear_war"),
+)
+
+
+def share_text(share: summary.Share) -> str:
+    return f"{summary.percent(share.share)} [{share.lo * 100:.1f}–{share.hi * 100:.1f}]"
+
+
+def noise_table() -> pd.DataFrame:
+    """The baseline at the noise's minimum, default and maximum (schema), each on the same
+    `NOISE_RUNS` histories (seed `NOISE_SEED`: common random numbers), through the app's cache."""
+    spec = SPECS[NOISE]
+    base = session.baseline().params()
+    rows: dict[str, list[str]] = {"Decision noise": []}
+    rows.update({column: [] for column, _ in HEADLINES})
+    default = spec.default
+    assert spec.minimum is not None and spec.maximum is not None and isinstance(default, float)
+    for which, value in (
+        ("minimum", spec.minimum),
+        ("default", default),
+        ("maximum", spec.maximum),
+    ):
+        results = cache.run(base.with_overrides({NOISE: value}), NOISE_SEED, NOISE_RUNS)
+        shares = summary.outcome_shares(results)
+        rows["Decision noise"].append(f"{format_value(value)} ({which})")
+        for column, outcome in HEADLINES:
+            share = summary.war_share(results) if outcome == "any_war" else shares[outcome]
+            rows[column].append(share_text(share))
+    return pd.DataFrame(rows)
+
+
 def reference_groups() -> list[tuple[list[str], str]]:
     """Each work once, with every key that points to it ('Sagan', 'Sagan 1993'), by first key.
     The seed key is left out (it is explained on its own)."""
@@ -237,6 +317,29 @@ def main() -> None:
             height=35 * (len(table) + 1) + 3,
             column_config=TABLE_COLUMNS,
         )
+
+    st.header("Constants in the code", anchor=False)
+    st.caption(
+        f"The {len(constants.CONSTANTS)} numbers fixed in the code rather than set by a slider: "
+        "incident rates and severities, how incidents are contained, the danger ladder, war "
+        "phases, missile readiness by date, and every weight in each government's reasons. Each "
+        "value is read from the code itself. For a weight, the source backs the direction of the "
+        "reason it weighs; its size is a modelling assumption calibrated so that the baseline "
+        "follows the course of 1962."
+    )
+    constant_tabs()
+
+    st.header("How much the decision noise matters", anchor=False)
+    spec = SPECS[NOISE]
+    st.write(
+        f"{spec.label} ({spec.meaning.split(':')[0].lower()}) is a modelling assumption: no "
+        "source measures it. Its range is bounded so that it moves nuclear war less than the "
+        "actors' own settings and the escalation risk do (a sensitivity screen checks this "
+        "ranking in the tests). The baseline at its lowest, default and highest value, "
+        f"{NOISE_RUNS:,} histories each (seed {NOISE_SEED}, the same histories throughout), "
+        "share [95% interval]:"
+    )
+    st.dataframe(noise_table(), hide_index=True, width="stretch")
 
     st.header("Escalation-risk presets", anchor=False)
     st.caption(
