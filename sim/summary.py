@@ -303,14 +303,19 @@ def percent(x: float) -> str:
     return f"{value:.1f}%"
 
 
-def points(x: float) -> str:
-    """A difference of shares in percentage points, signed: '+4.1 points', '-0.03 points'."""
+def signed(x: float) -> str:
+    """A difference of shares in percentage points, signed: '+4.1', '-0.05', '0.0'."""
     value = x * 100
     if abs(value) < 1e-9:
-        return "0.0 points"
+        return "0.0"
     if abs(value) < 0.05:
-        return f"{value:+.2f} points"
-    return f"{value:+.1f} points"
+        return f"{value:+.2f}"
+    return f"{value:+.1f}"
+
+
+def points(x: float) -> str:
+    """A difference of shares in percentage points, signed: '+4.1 points', '-0.03 points'."""
+    return f"{signed(x)} points"
 
 
 def beyond_chance(d: Share) -> bool:

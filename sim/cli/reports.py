@@ -39,12 +39,7 @@ def interval(s: summary.Share) -> str:
 
 def signed(x: float) -> str:
     """A difference of shares in percentage points, signed: '+4.1', '-0.05', '0.0'."""
-    value = x * 100
-    if abs(value) < 1e-9:
-        return "0.0"
-    if abs(value) < 0.05:
-        return f"{value:+.2f}"
-    return f"{value:+.1f}"
+    return summary.signed(x)
 
 
 # --- tables -------------------------------------------------------------------------------------
