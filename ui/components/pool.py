@@ -125,16 +125,36 @@ def replay_job(key: str, seed: int, index: int) -> history.History:
     return history.replay(Params.from_key(key), seed, index)
 
 
-def _worker_start() -> None:
-    """In each worker: exit when the server that started the pool is gone (a `kill -9` of the
-    server must not leave workers behind). With 'forkserver' the worker's parent is the fork
-    server, which exits with the server; then the worker is re-parented and notices."""
-    parent = os.getppid()
+#: True in a worker process: a worker must never start a pool of its own.
+_IN_WORKER = False
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def _worker_start(server: int) -> None:
+    """In each worker: exit when the server that started the pool is gone, so that a `kill -9`
+    of the server leaves no workers behind. (Watching the parent is not enough: with
+    'forkserver' the parent is the fork server, which waits for its workers to exit first.)"""
+    global _IN_WORKER
+    _IN_WORKER = True
 
     def watch() -> None:
         while True:
             time.sleep(PARENT_CHECK_S)
-            if os.getppid() != parent:
+            if not _alive(server):
                 os._exit(0)
 
     threading.Thread(target=watch, name="cuba62-parent-watch", daemon=True).start()
@@ -267,6 +287,8 @@ class Scheduler:
         cache_entries: int = CACHE_ENTRIES,
         cache_bytes: int = CACHE_BYTES,
     ) -> None:
+        if _IN_WORKER:
+            raise RuntimeError("a worker process of the app's pool cannot start a pool")
         self.workers = workers or default_workers()
         self.start_method = start_method
         self.cache = Lru(cache_entries, cache_bytes)
@@ -294,6 +316,7 @@ class Scheduler:
             max_workers=self.workers,
             mp_context=context,
             initializer=_worker_start,
+            initargs=(os.getpid(),),
         )
 
     def start(self) -> Scheduler:

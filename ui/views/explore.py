@@ -362,6 +362,7 @@ def main() -> None:
     with st.sidebar:
         controls.run_controls()
         controls.parameter_controls(settings.scenario.params())
+    session.rerun_if_reconnected()  # after a server restart: read the browser's values, then draw
     query = link.sync_url(settings)
     session.show_notices()
     question(settings)
