@@ -47,7 +47,7 @@ pytestmark = pytest.mark.browser
 PARAM = "uk.consultation"
 #: True when the page waits for no run (no "queued"/"running" box).
 NO_STATUS_JS = (
-    "() => !document.querySelector('[class*=\"st-key-run-status\"] [data-testid^=\"stAlert\"]')"
+    '() => !document.querySelector(\'[class*="st-key-run-status"] [data-testid^="stAlert"]\')'
 )
 
 
@@ -120,9 +120,7 @@ def move_and_wait(page: Page) -> None:
     wait_for_app(page)
 
 
-def test_first_move_after_kill_and_restart_takes_effect(
-    browser: Browser, tmp_path: Path
-) -> None:
+def test_first_move_after_kill_and_restart_takes_effect(browser: Browser, tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "server.log"
     server = start_server(port, log)
