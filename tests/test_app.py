@@ -25,7 +25,7 @@ from sim.labels import LABELS, OUTCOMES
 from sim.limits import APP_DEFAULT_RUNS
 from sim.params import ACTOR_NAMES, SCHEMA, SPECS, make_params
 from sim.scenario import MAX_BYTES, load_scenario, parse_scenario, to_toml
-from ui.components import cache, export, pool, session
+from ui.components import cache, export, jobs, pool, session
 
 
 class ThreadScheduler(pool.Scheduler):
@@ -171,7 +171,7 @@ def test_slider_moves_the_scenario_and_never_recomputes_the_baseline(
     # Runs go to the server's worker pool; here its workers are threads of this process, so
     # that the counting above sees them (tests/test_pool.py checks the processes' numbers).
     monkeypatch.setattr(cache, "scheduler", functools.cache(lambda: ThreadScheduler(2)))
-    pool._run.cache_clear()
+    jobs._run.cache_clear()
     at = run_ok(new_app())
     before = numbers_table(at)
     baseline = load_scenario("baseline").params()

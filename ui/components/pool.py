@@ -2,12 +2,13 @@
 
 Why: Streamlit runs every session's script in a thread of one process, so all sessions share one
 core (the GIL). A run is the engine plus the charts built from it (Altair is most of the cost),
-so both are done here, in worker processes, and the server's threads only draw the result.
+so both are done in worker processes, and the server's threads only draw the result.
 
 - **One pool per server process** (`Scheduler`, made once by `ui.components.cache`), with as many
   workers as the machine has cores. Workers are started with 'forkserver' (never 'fork': the
   server has Tornado's and the sessions' threads and its listening socket, which a forked child
-  would inherit); the fork server preloads this module, so a worker starts in milliseconds.
+  would inherit); the fork server preloads the jobs (`ui.components.jobs`: the engine and the
+  charts), so a worker starts in milliseconds.
 - **Results cached across sessions** by their exact key (`Params.key()`, seed, runs): a bounded
   LRU (`Lru`) by entries and bytes, sized for a class (`CACHE_ENTRIES`, `CACHE_BYTES`).
 - **Admission control.** At most `workers` jobs run at once; the rest wait in a FIFO, and a
@@ -16,7 +17,7 @@ so both are done here, in worker processes, and the server's threads only draw t
   which is dropped if it has not started and nobody else waits for it; and a session's job does
   not start while another job started for that session is still running.
 
-Nothing here imports Streamlit: the workers import this module, and tests use it directly.
+Nothing here imports Streamlit (tests use it directly); the work itself is `ui.components.jobs`.
 Results are those of an in-process run, number for number (tests/test_pool.py).
 """
 
@@ -36,11 +37,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim import ensemble, history
 from sim.ensemble import Results
-from sim.limits import runs_error
 from sim.params import Params
-from ui.components import charts
+from ui.components import jobs
+from ui.components.jobs import Figures, page_job, replay_job, run_job
+
+__all__ = ["Figures", "Lru", "Scheduler", "Status", "page_job", "replay_job", "run_job"]
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +50,6 @@ log = logging.getLogger(__name__)
 #: about 7.5 MB a run), and a few hundred entries at the default 5,000 (about 0.75 MB a run).
 CACHE_ENTRIES = 400
 CACHE_BYTES = 640 * 2**20
-#: Runs each worker keeps for itself, so a scenario's baseline is computed once per worker.
-WORKER_RUNS = 8
-#: How often a worker checks that the server that started it is still alive (seconds).
-PARENT_CHECK_S = 1.0
 
 
 def default_workers() -> int:
@@ -60,108 +58,6 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-# --- the work, done in the worker processes (pure functions of their arguments) ------------------
-
-
-@functools.lru_cache(maxsize=WORKER_RUNS)
-def _run(key: str, seed: int, runs: int) -> Results:
-    ensemble.check_runs(runs)
-    if problem := runs_error(runs, app=True):
-        raise ValueError(problem)
-    return ensemble.run(Params.from_key(key), runs, seed)
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Everything the Explore page draws from a scenario and its baseline, built in a worker."""
-
-    scenario: charts.Side
-    baseline: charts.Side
-    outcome: charts.Figure
-    fans: tuple[charts.Figure, charts.Figure]  # scenario, baseline
-    resolution: charts.Figure
-    concession: charts.Figure
-
-
-def run_job(key: str, seed: int, runs: int) -> Results:
-    """One ensemble run (parameters by `Params.key()`)."""
-    return _run(key, seed, runs)
-
-
-def page_job(
-    scen_key: str,
-    base_key: str,
-    seed: int,
-    runs: int,
-    title: str,
-    base_run: Results | None = None,
-) -> tuple[Results, Results, Figures]:
-    """A scenario and its baseline on the same seed (common random numbers), and their charts.
-    `base_run`: the baseline's run when the server has it already (so it is computed once per
-    server, not once per worker)."""
-    scen_run = _run(scen_key, seed, runs)
-    if base_run is None:
-        base_run = _run(base_key, seed, runs)
-    scen, base = charts.side_of(scen_run), charts.side_of(base_run)
-    end = charts.fan_end(scen, base)
-    figures = Figures(
-        scenario=scen,
-        baseline=base,
-        outcome=charts.outcome_figure(scen, base, title),
-        fans=(
-            charts.fan_figure(scen, f"This scenario: {title}", charts.SCENARIO_COLOUR, end),
-            charts.fan_figure(base, "Baseline", charts.BASELINE_COLOUR, end),
-        ),
-        resolution=charts.resolution_figure(scen, base),
-        concession=charts.concession_figure(scen, base),
-    )
-    return scen_run, base_run, figures
-
-
-def replay_job(key: str, seed: int, index: int) -> history.History:
-    """One history replayed with its event log."""
-    return history.replay(Params.from_key(key), seed, index)
-
-
-#: True in a worker process: a worker must never start a pool of its own.
-_IN_WORKER = False
-
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` runs (a zombie, killed but not yet reaped, does not)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc: ask the kernel
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-
-
-def _worker_start(server: int) -> None:
-    """In each worker: exit when the server that started the pool is gone, so that a `kill -9`
-    of the server leaves no workers behind. (Watching the parent is not enough: with
-    'forkserver' the parent is the fork server, which waits for its workers to exit first.)"""
-    global _IN_WORKER
-    _IN_WORKER = True
-
-    def watch() -> None:
-        while True:
-            time.sleep(PARENT_CHECK_S)
-            if not _alive(server):
-                os._exit(0)
-
-    threading.Thread(target=watch, name="cuba62-parent-watch", daemon=True).start()
-
-
-def _noop() -> int:
-    return os.getpid()
 
 
 # --- the cache ----------------------------------------------------------------------------------
@@ -186,9 +82,7 @@ class Lru:
 
     def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._data: collections.OrderedDict[Hashable, tuple[Any, int]] = (
-            collections.OrderedDict()
-        )
+        self._data: collections.OrderedDict[Hashable, tuple[Any, int]] = collections.OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -287,7 +181,7 @@ class Scheduler:
         cache_entries: int = CACHE_ENTRIES,
         cache_bytes: int = CACHE_BYTES,
     ) -> None:
-        if _IN_WORKER:
+        if jobs.in_worker():
             raise RuntimeError("a worker process of the app's pool cannot start a pool")
         self.workers = workers or default_workers()
         self.start_method = start_method
@@ -311,11 +205,11 @@ class Scheduler:
         context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
             # The fork server imports the engine and the charts once; workers fork from it.
-            context.set_forkserver_preload([__name__])  # type: ignore[attr-defined]
+            context.set_forkserver_preload([jobs.__name__])  # type: ignore[attr-defined]
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
-            initializer=_worker_start,
+            initializer=jobs.worker_start,
             initargs=(os.getpid(),),
         )
 
@@ -327,11 +221,12 @@ class Scheduler:
                 self._executor = self._make_executor()
             executor = self._executor
         # One no-op per worker makes the executor start them all.
-        for f in [executor.submit(_noop) for _ in range(self.workers)]:
+        for f in [executor.submit(jobs.noop) for _ in range(self.workers)]:
             f.result()
         self.started_s = time.perf_counter() - t0
-        log.info("cuba62 pool: %d %s workers in %.2f s", self.workers, self.start_method,
-                 self.started_s)
+        log.info(
+            "cuba62 pool: %d %s workers in %.2f s", self.workers, self.start_method, self.started_s
+        )
         return self
 
     def shutdown(self) -> None:
