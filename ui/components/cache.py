@@ -6,10 +6,10 @@ Every run (the engine, and for the Explore page the charts built from it) is don
 the whole class and a slider move computes only the scenario's side.
 
 A page asks without blocking for long: it waits inline up to `INLINE_WAIT_S` (most runs take
-less), showing "queued (n ahead)" or "running" as it goes; if the run is still not done, the page
-finishes drawing with that status in a small fragment that polls every `POLL_S` and reruns the
-page when the result is in. A newer slider move interrupts the wait (reading session state is a
-Streamlit yield point) and supersedes the session's queued run.
+much less), showing "queued (n ahead)" or "running" as it goes; if the run is still not done,
+the page finishes drawing with that status in a small fragment that polls every `POLL_S` and
+reruns the page when the result is in. A newer slider move interrupts the wait (reading session
+state is a Streamlit yield point) and supersedes the session's queued run.
 """
 
 from __future__ import annotations
@@ -29,10 +29,14 @@ from sim.ensemble import Paired, Results
 from sim.params import Params
 from ui.components import charts, pool, session
 
-#: How long a page waits in its own run before it finishes drawing with a status instead.
-INLINE_WAIT_S = 1.0
+#: How long a page waits in its own run (showing where its run is) before it finishes drawing
+#: with a status instead. Waiting costs the server almost nothing (the thread sleeps until a job
+#: ends or `TICK_S` passes); a polling fragment costs a fragment run each time.
+INLINE_WAIT_S = 5.0
 #: How often a waiting page's status fragment asks again (seconds).
-POLL_S = 0.3
+POLL_S = 1.0
+#: How often an inline wait checks for a newer slider move (a Streamlit yield point).
+TICK_S = 0.25
 #: How long a blocking request (the One history page) waits at most.
 BLOCKING_WAIT_S = 600.0
 #: The status boxes' key prefix: `[class*="st-key-run-status"]` marks a page waiting for a run.
@@ -82,7 +86,7 @@ def _wait(request: Request, key: Hashable, what: str, seconds: float) -> pool.St
             left = deadline - time.monotonic()
             if left <= 0:
                 break
-            sched.wait(key, min(0.1, left))
+            sched.wait(key, min(TICK_S, left))
             # A Streamlit yield point: a newer slider move stops this run here.
             st.session_state.get(session.K_INITIALISED)
             status = request()
