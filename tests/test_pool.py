@@ -5,6 +5,7 @@ supersedes a session's queued one, at most one running job per session, failures
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import fields
 from typing import Any
@@ -150,3 +151,45 @@ def test_a_failed_job_is_one_line(sched: pool.Scheduler) -> None:
     sched.wait("bad", 10)
     status = sched.request("A", "bad", ["bad"], broken, ("bad",), lambda r: [("bad", r)])
     assert status.error == "runs = 5 is out of range for bad"
+
+
+# --- the page while its run waits ----------------------------------------------------------------
+
+
+def test_a_page_whose_run_waits_says_so_and_draws_when_it_is_done(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool is busy (its one worker held by another session's job): the Explore page
+    finishes its run with "queued (n ahead)" instead of freezing, and shows the numbers once the
+    run is done."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from ui.components import cache
+
+    GATES.clear()
+    sched = ThreadScheduler(1)
+    monkeypatch.setattr(cache, "scheduler", lambda: sched)
+    monkeypatch.setattr(cache, "INLINE_WAIT_S", 0.3)
+    ask(sched, "another session", "busy")  # holds the only worker
+    ask(sched, "a third session", "queued")  # one job ahead of ours
+    app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=60)
+    at.query_params["runs"] = "500"
+    try:
+        at.run()
+        assert not at.exception
+        assert not at.metric, "no numbers before the run is done"
+        assert any("queued (1 ahead)" in i.value for i in at.info), [i.value for i in at.info]
+        finish(sched, "busy")
+        finish(sched, "queued")
+        deadline = time.monotonic() + 60
+        while not at.metric and time.monotonic() < deadline:
+            time.sleep(0.3)
+            at.run()  # what the polling fragment's rerun does
+        assert not at.exception and at.metric
+    finally:
+        for gate in GATES.values():
+            gate.set()
+        sched.shutdown()
