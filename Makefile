@@ -1,5 +1,6 @@
 # cuba62 build/CI entry points. GNU make.
 #   make run     start the Streamlit app (PORT=8501 by default)
+#   make serve   serve the app to a class on the local network (PORT=8501; see README)
 #   make test    ruff + mypy + lint-imports + pytest (browser tests need Chromium; CI=true makes it mandatory)
 #   make lint    ruff + mypy + lint-imports (the layering in .importlinter) only
 #   make bench   benchmarks/run_all.py
@@ -17,7 +18,7 @@ VENV := .venv
 VPY  := $(VENV)/bin/python
 PIP  := $(VPY) -m pip install -q
 
-.PHONY: help venv venv-dev run test lint bench chromium clean
+.PHONY: help venv venv-dev run serve test lint bench chromium clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -54,6 +55,9 @@ venv-dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed-run
 	@PORT='$(PORT)' tools/run-app
+
+serve: $(VENV)/.installed-run
+	@PORT='$(PORT)' tools/serve
 
 chromium:
 	@tools/ensure-chromium

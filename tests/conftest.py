@@ -76,7 +76,8 @@ TRACKER_JS = """
 """
 
 #: True when the app is connected, its script is not running, nothing on the page is stale from
-#: an earlier run, the "Running..." status widget is gone and every chart has drawn something.
+#: an earlier run, the "Running..." status widget and the pool's "queued"/"running" box
+#: (ui.components.cache) are gone, and every chart has drawn something.
 IDLE_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -85,6 +86,10 @@ IDLE_JS = """
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-stale="true"]')) return false;
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  // A page whose run is still queued or running in the worker pool shows a status box.
+  if (document.querySelector('[class*="st-key-run-status"] [data-testid^="stAlert"]')) {
+    return false;
+  }
   if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) {
     return false;
   }

@@ -8,9 +8,11 @@ scenario, and the other two pages render. Runs are small (runs=500) to keep this
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from collections.abc import Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,15 @@ from sim.labels import LABELS, OUTCOMES
 from sim.limits import APP_DEFAULT_RUNS
 from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, SPECS, make_params
 from sim.scenario import MAX_BYTES, load_scenario, parse_scenario, to_toml
-from ui.components import export, session
+from ui.components import cache, export, pool, session
+from ui.components import pool_jobs as jobs
+
+
+class ThreadScheduler(pool.Scheduler):
+    """The app's scheduler with threads for workers (monkeypatched functions reach them)."""
+
+    def _make_executor(self) -> Executor:  # type: ignore[override]
+        return ThreadPoolExecutor(max_workers=self.workers)
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 TIMEOUT = 60
@@ -185,6 +195,10 @@ def test_slider_moves_the_scenario_and_never_recomputes_the_baseline(
         return real_run(params, runs, seed, **kwargs)
 
     monkeypatch.setattr(ensemble, "run", counting_run)
+    # Runs go to the server's worker pool; here its workers are threads of this process, so
+    # that the counting above sees them (tests/test_pool.py checks the processes' numbers).
+    monkeypatch.setattr(cache, "scheduler", functools.cache(lambda: ThreadScheduler(2)))
+    jobs._run.cache_clear()
     at = run_ok(new_app())
     before = numbers_table(at)
     baseline = load_scenario("baseline").params()

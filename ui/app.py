@@ -92,4 +92,8 @@ def main() -> None:
     navigation.run()
 
 
-main()
+# Streamlit runs this file as `__main__`. The worker processes of ui.components.pool re-import the
+# parent's main file as `__mp_main__` (multiprocessing's spawn/forkserver preparation): there the
+# app must not run (it would start a pool inside a worker).
+if __name__ == "__main__":
+    main()

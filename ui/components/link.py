@@ -112,12 +112,21 @@ def init_session() -> None:
         return
     query = {k: st.query_params.get(k, "") for k in st.query_params}
     option, seed, runs, params, history_index, notices = read_url(query)
-    st.session_state[session.K_SCENARIO] = option
-    st.session_state[session.K_SEED] = seed
-    st.session_state[session.K_RUNS] = runs
-    st.session_state[session.K_HISTORY] = history_index or 0
+    # An open page that reconnected after a server restart sends its widgets' values, newer than
+    # the link's: they are kept (otherwise its first change after the restart is lost).
+    keep = session.browser_widget_keys()
+    for key, value in (
+        (session.K_SCENARIO, option),
+        (session.K_SEED, seed),
+        (session.K_RUNS, runs),
+        (session.K_HISTORY, history_index or 0),
+    ):
+        if key not in keep:
+            st.session_state[key] = value
     st.session_state[session.K_NOTICES] = notices
-    session.load_widgets(params)
+    session.load_widgets(params, keep)
+    if keep:
+        st.session_state[session.K_RECONNECTED] = True
     st.session_state[session.K_INITIALISED] = True
 
 

@@ -68,6 +68,7 @@ K_UPLOADS = "uploads"  # option -> Scenario, for scenarios uploaded in this sess
 K_NOTICES = "notices"  # warnings about the URL, shown until the user changes scenario
 K_UPLOAD_MESSAGE = "upload_message"  # (kind, text) after an upload
 K_INITIALISED = "initialised"
+K_RECONNECTED = "reconnected"  # this session began with the browser's widget values (a restart)
 
 
 def param_key(name: str) -> str:
@@ -213,11 +214,48 @@ def preset_for(value: object) -> str:
     return CUSTOM
 
 
-def load_widgets(params: Params) -> None:
-    """Put `params` into the parameter widgets (only from callbacks or before they render)."""
+def load_widgets(params: Params, keep: frozenset[str] = frozenset()) -> None:
+    """Put `params` into the parameter widgets (only from callbacks or before they render),
+    except those whose keys are in `keep` (values the browser sent: `browser_widget_keys`)."""
     for spec in SCHEMA:
-        st.session_state[param_key(spec.name)] = to_widget(spec, params[spec.name])
-    st.session_state[K_PRESET] = preset_for(params[HAZARD])
+        if param_key(spec.name) not in keep:
+            st.session_state[param_key(spec.name)] = to_widget(spec, params[spec.name])
+    if K_PRESET not in keep:
+        st.session_state[K_PRESET] = preset_for(params[HAZARD])
+
+
+def rerun_if_reconnected() -> None:
+    """Call once the page's widgets are drawn. In the first run of a session that an open page
+    reconnected to (after a server restart), the browser's widget values can only be read by key
+    once their widgets exist in this run; until then the settings read the defaults. So run the
+    page again, once, now that they can be read (the user's change then takes effect)."""
+    if st.session_state.pop(K_RECONNECTED, False):
+        st.rerun()
+
+
+def browser_widget_keys() -> frozenset[str]:
+    """Keys of the widgets whose values the browser sent with this run.
+
+    On the first run of a session this is empty when a page was opened, and non-empty when an
+    open page reconnected to a new server session: after a server restart the page does not
+    rerun on reconnecting, so the first run is the user's next change, carrying every widget's
+    value. Those values must win over the link (which still holds the previous value of the
+    widget just moved), or that change is silently dropped (issue 17). Streamlit has no public
+    API for this; on any change in its internals this returns nothing (the link wins, as before).
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.state.common import user_key_from_element_id
+
+        ctx = get_script_run_ctx()
+        if ctx is None:
+            return frozenset()
+        sent = ctx.session_state._state._new_widget_state.states  # noqa: SLF001
+        keys = (user_key_from_element_id(widget_id) for widget_id in sent)
+        return frozenset(k for k in keys if k)
+    except Exception:  # noqa: BLE001 - a private API that may change: fall back to the link
+        log.warning("could not read the widget values sent by the browser", exc_info=True)
+        return frozenset()
 
 
 def widget_params(scenario: Scenario) -> Params:

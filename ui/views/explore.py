@@ -3,6 +3,7 @@ and the link, files and upload that keep or share the view."""
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pandas as pd
@@ -192,7 +193,8 @@ def deal_table(p: Paired) -> None:
 
 def chart(figure: charts.Figure, description: str) -> None:
     """The chart (larger type in presentation mode) and its one-sentence caption."""
-    spec = charts.for_projector(figure.spec) if presenting() else figure.spec
+    # A copy for the projector: the figure is cached and shared by every session.
+    spec = charts.for_projector(copy.deepcopy(figure.spec)) if presenting() else figure.spec
     st.vega_lite_chart(spec, width="stretch", alt=description)
     st.caption(figure.caption)
 
@@ -209,28 +211,20 @@ def show(figure: charts.Figure, description: str) -> None:
     in_words(figure)
 
 
-def results(p: Paired, settings: session.Settings) -> None:
+def results(page: cache.Page, settings: session.Settings) -> None:
     assert settings.params is not None
-    title, seed, runs = settings.scenario.title, settings.seed, settings.runs
-    base_params = settings.baseline.params()
-    # Each side's chart data is cached by (parameters, seed, runs): a slider move computes only
-    # the scenario's; the baseline's side and fan chart come from the cache.
-    scen = cache.side(settings.params, seed, runs)
-    base = cache.side(base_params, seed, runs)
+    p, figures = page.paired, page.figures
+    # The charts were built with the runs, in the server's worker pool (ui.components.pool), and
+    # are cached with them: drawing them here costs the server's threads almost nothing.
+    scen, base = figures.scenario, figures.baseline
     st.subheader("Outcomes", anchor=False)
     show(
-        charts.outcome_figure(scen, base, title),
+        figures.outcome,
         "Bar chart: share of histories ending in each outcome, this scenario beside the baseline.",
     )
 
     st.subheader("Escalation over time", anchor=False)
-    end = charts.fan_end(scen, base)
-    fans = (
-        cache.fan(
-            settings.params, seed, runs, f"This scenario: {title}", charts.SCENARIO_COLOUR, end
-        ),
-        cache.fan(base_params, seed, runs, "Baseline", charts.BASELINE_COLOUR, end),
-    )
+    fans = figures.fans
     left, right = st.columns(2)
     with left:
         chart(fans[0], "Fan chart of escalation by date in this scenario.")
@@ -244,13 +238,13 @@ def results(p: Paired, settings: session.Settings) -> None:
 
     st.subheader("When the crisis ends", anchor=False)
     show(
-        charts.resolution_figure(scen, base),
+        figures.resolution,
         "Bar chart: share of histories resolved on each day, scenario beside baseline.",
     )
 
     st.subheader("What the deals contained", anchor=False)
     show(
-        charts.concession_figure(scen, base),
+        figures.concession,
         "Bar chart: share of negotiated deals that included each concession.",
     )
 
@@ -368,27 +362,31 @@ def main() -> None:
     with st.sidebar:
         controls.run_controls()
         controls.parameter_controls(settings.scenario.params())
+    session.rerun_if_reconnected()  # after a server restart: read the browser's values, then draw
     query = link.sync_url(settings)
     session.show_notices()
     question(settings)
     p: Paired | None = None
+    page: cache.Page | None = None
     if settings.params is None:
         st.error(
             f"These settings cannot hold together: {settings.error}. Change one of them, or press "
             "'Reset to scenario'."
         )
     else:
-        with st.spinner(f"Playing the crisis {settings.runs:,} times…"):
-            p = cache.paired(settings)
+        # From the shared worker pool; None (with "queued"/"running" shown) while it is computed.
+        page = cache.page(settings)
+        if page is not None:
+            p = page.paired
     # The first screen (above the fold at 1280x720, on a projector too): what to do, the
     # scenario's settings, its headline chart and its lesson; the cards and notes after it.
     first_screen.show(settings, p, presenting())
     if p is not None:
         headline(p)
     scenario_intro(settings)
-    if p is not None:
+    if page is not None and p is not None:
         what_changed(p, settings)
-        results(p, settings)
+        results(page, settings)
     share_section(settings, query, p)
 
 

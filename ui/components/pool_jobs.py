@@ -1,0 +1,128 @@
+"""The work the app's worker processes do (`ui.components.pool` schedules it): pure functions of
+their arguments, so a job gives the numbers of an in-process run (tests/test_pool.py).
+
+Imported by the pool's fork server once (preloaded) and so by every worker; nothing here imports
+Streamlit. A worker also watches the server that started it and exits when it is gone.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+from sim import ensemble, history
+from sim.ensemble import Results
+from sim.limits import runs_error
+from sim.params import Params
+from ui.components import charts
+
+#: Runs each worker keeps for itself, so a scenario's baseline is computed once per worker.
+WORKER_RUNS = 8
+#: How often a worker checks that the server that started it is still alive (seconds).
+PARENT_CHECK_S = 1.0
+
+
+@functools.lru_cache(maxsize=WORKER_RUNS)
+def _run(key: str, seed: int, runs: int) -> Results:
+    ensemble.check_runs(runs)
+    if problem := runs_error(runs, app=True):
+        raise ValueError(problem)
+    return ensemble.run(Params.from_key(key), runs, seed)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the Explore page draws from a scenario and its baseline, built in a worker."""
+
+    scenario: charts.Side
+    baseline: charts.Side
+    outcome: charts.Figure
+    fans: tuple[charts.Figure, charts.Figure]  # scenario, baseline
+    resolution: charts.Figure
+    concession: charts.Figure
+
+
+def run_job(key: str, seed: int, runs: int) -> Results:
+    """One ensemble run (parameters by `Params.key()`)."""
+    return _run(key, seed, runs)
+
+
+def page_job(
+    scen_key: str,
+    base_key: str,
+    seed: int,
+    runs: int,
+    title: str,
+    base_run: Results | None = None,
+) -> tuple[Results, Results, Figures]:
+    """A scenario and its baseline on the same seed (common random numbers), and their charts.
+    `base_run`: the baseline's run when the server has it already (so it is computed once per
+    server, not once per worker)."""
+    scen_run = _run(scen_key, seed, runs)
+    if base_run is None:
+        base_run = _run(base_key, seed, runs)
+    scen, base = charts.side_of(scen_run), charts.side_of(base_run)
+    end = charts.fan_end(scen, base)
+    figures = Figures(
+        scenario=scen,
+        baseline=base,
+        outcome=charts.outcome_figure(scen, base, title),
+        fans=(
+            charts.fan_figure(scen, f"This scenario: {title}", charts.SCENARIO_COLOUR, end),
+            charts.fan_figure(base, "Baseline", charts.BASELINE_COLOUR, end),
+        ),
+        resolution=charts.resolution_figure(scen, base),
+        concession=charts.concession_figure(scen, base),
+    )
+    return scen_run, base_run, figures
+
+
+def replay_job(key: str, seed: int, index: int) -> history.History:
+    """One history replayed with its event log."""
+    return history.replay(Params.from_key(key), seed, index)
+
+
+#: True in a worker process: a worker must never start a pool of its own.
+_IN_WORKER = False
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def worker_start(server: int) -> None:
+    """In each worker: exit when the server that started the pool is gone, so that a `kill -9`
+    of the server leaves no workers behind. (Watching the parent is not enough: with
+    'forkserver' the parent is the fork server, which waits for its workers to exit first.)"""
+    global _IN_WORKER
+    _IN_WORKER = True
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            if not _alive(server):
+                os._exit(0)
+
+    threading.Thread(target=watch, name="cuba62-parent-watch", daemon=True).start()
+
+
+def noop() -> int:
+    return os.getpid()
+
+
+def in_worker() -> bool:
+    return _IN_WORKER
