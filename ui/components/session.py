@@ -233,8 +233,14 @@ def rerun_if_reconnected() -> None:
         st.rerun()
 
 
+#: The widgets that hold the settings (what the link carries).
+SETTING_KEYS = frozenset(
+    {K_SCENARIO, K_SEED, K_RUNS, K_HISTORY, K_PRESET, *(param_key(s.name) for s in SCHEMA)}
+)
+
+
 def browser_widget_keys() -> frozenset[str]:
-    """Keys of the widgets whose values the browser sent with this run.
+    """Keys of the settings' widgets whose values the browser sent with this run.
 
     On the first run of a session this is empty when a page was opened, and non-empty when an
     open page reconnected to a new server session: after a server restart the page does not
@@ -251,8 +257,8 @@ def browser_widget_keys() -> frozenset[str]:
         if ctx is None:
             return frozenset()
         sent = ctx.session_state._state._new_widget_state.states  # noqa: SLF001
-        keys = (user_key_from_element_id(widget_id) for widget_id in sent)
-        return frozenset(k for k in keys if k)
+        keys = {user_key_from_element_id(widget_id) for widget_id in sent}
+        return frozenset(k for k in keys if k in SETTING_KEYS)
     except Exception:  # noqa: BLE001 - a private API that may change: fall back to the link
         log.warning("could not read the widget values sent by the browser", exc_info=True)
         return frozenset()
