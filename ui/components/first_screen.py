@@ -25,7 +25,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sim import summary
+from sim import ensemble, summary
 from sim.ensemble import Paired, Results
 from sim.labels import (
     CONCESSION_LABELS,
@@ -38,7 +38,7 @@ from sim.limits import APP_DEFAULT_RUNS
 from sim.params import SPECS, Params
 from sim.scenario import BASELINE_ID, Scenario
 from sim.summary import Share
-from ui.components import cache, charts, controls, session
+from ui.components import charts, controls, session
 
 ANY_WAR = "any_war"  # the measure name used by scenario files (sim.lessons.ANY_WAR)
 #: A measure's row in the headline chart.
@@ -119,12 +119,13 @@ def effect_words(p: Paired, measure: str) -> str:
 def _effects(
     entries: tuple[tuple[str, str, str], ...], base_key: str, seed: int, runs: int
 ) -> dict[str, str]:
-    """id -> effect words for each (id, parameters key, measure); the runs come from (and stay
-    in) the app's run cache, so the default baseline is computed once for the page too."""
-    base = cache.run(Params.from_key(base_key), seed, runs)
+    """id -> effect words for each (id, parameters key, measure). Computed in the server
+    process, once per process (about 0.6 s of one core), not through the worker pool: the
+    picker is drawn before the page's own run, and a session holds one pool job at a time."""
+    base = ensemble.run(Params.from_key(base_key), runs, seed)
     found: dict[str, str] = {}
     for scenario_id, key, measure in entries:
-        scen = cache.run(Params.from_key(key), seed, runs)
+        scen = ensemble.run(Params.from_key(key), runs, seed)
         found[scenario_id] = effect_words(Paired(scen, base), measure)
     return found
 
