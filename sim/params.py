@@ -2,6 +2,7 @@
 
 Add a parameter here and nowhere else: scenarios, `cuba62 params`, `--set`, share links and the
 sliders pick it up. Every entry names its source: a key from FACTS.md or "modelling assumption".
+(Over 450 lines: this module is the schema table itself, one entry per parameter.)
 """
 
 from __future__ import annotations
