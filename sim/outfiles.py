@@ -17,14 +17,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-#: What a path that exists but is not a regular file is, in words.
+#: What a path that exists but is not a regular file is, in words (for the files commands write
+#: here and the scenario files `sim.scenario_file` reads).
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 )
+
+
+def special_kind(mode: int, otherwise: str) -> str:
+    """'' for a regular file's `st_mode`; else what the file is, in words (`otherwise` if none
+    of the known kinds)."""
+    if stat.S_ISREG(mode):
+        return ""
+    return next((what for test, what in _KINDS if test(mode)), otherwise)
 
 
 class OutFileError(ValueError):
@@ -37,9 +46,7 @@ def not_regular(path: Path) -> str:
         mode = os.stat(path).st_mode
     except OSError:
         return ""
-    if stat.S_ISREG(mode):
-        return ""
-    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+    return special_kind(mode, "not a regular file")
 
 
 def check_regular(path: Path, option: str = "--out") -> None:

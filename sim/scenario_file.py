@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 from typing import NoReturn
+
+from sim.outfiles import special_kind
 
 #: Largest scenario file accepted (uploads included).
 MAX_BYTES = 65_536
@@ -32,19 +33,9 @@ class ScenarioError(ValueError):
     """A scenario that cannot be used: the message is one line naming file, key, value and fix."""
 
 
-#: What a path is when it is not a regular file, for the message.
-_NOT_REGULAR = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
 def _require_regular(mode: int, origin: str) -> None:
-    if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _NOT_REGULAR if test(mode)), "a special file")
+    kind = special_kind(mode, "a special file")
+    if kind:
         raise ScenarioError(f"{origin} is {kind}, not a scenario file: give a regular .toml file")
 
 
