@@ -134,8 +134,18 @@ def _share_rows(
     return rows
 
 
-def grouped_bars(rows: list[dict[str, object]], order: list[str], x_title: str) -> alt.LayerChart:
-    """Horizontal bars, scenario and baseline side by side per category, with 95% whiskers."""
+def grouped_bars(
+    rows: list[dict[str, object]],
+    order: list[str],
+    x_title: str,
+    x: alt.X | None = None,
+    values: bool = False,
+    row_height: int = 42,
+) -> alt.LayerChart:
+    """Horizontal bars, scenario and baseline side by side per category, with 95% whiskers.
+
+    `x` replaces the default share axis (0 to 100%, quarter ticks); `values` prints each row's
+    `value` after its whisker; `row_height` is the height per category (px)."""
     data = pd.DataFrame(rows)
     base = alt.Chart(data).encode(
         y=alt.Y(
@@ -151,20 +161,26 @@ def grouped_bars(rows: list[dict[str, object]], order: list[str], x_title: str) 
             alt.Tooltip("text:N", title="Share"),
         ],
     )
-    bars = base.mark_bar().encode(
-        x=alt.X(
+    if x is None:
+        x = alt.X(
             "share:Q",
             title=x_title,
             scale=alt.Scale(domain=[0, 1]),
             # Fixed quarter ticks (labels short enough for a phone's narrow plot, so none is
             # dropped), the last label ("100%") flush with the axis end instead of overhanging it.
             axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFlush=True),
-        ),
-        color=alt.Color("run:N", scale=RUN_SCALE, legend=LEGEND),
-    )
-    whiskers = base.mark_rule(color=INK, strokeWidth=1.5).encode(x="lo:Q", x2="hi:Q")
+        )
+    bars = base.mark_bar().encode(x=x, color=alt.Color("run:N", scale=RUN_SCALE, legend=LEGEND))
+    layers: list[alt.Chart] = [
+        bars,
+        base.mark_rule(color=INK, strokeWidth=1.5).encode(x="lo:Q", x2="hi:Q"),  # whiskers
+    ]
+    if values:
+        layers.append(
+            base.mark_text(align="left", dx=5, color=TEXT).encode(x="hi:Q", text="value:N")
+        )
     # Streamlit fits the whole chart (legend and axes included) into this height.
-    return alt.LayerChart(layer=[bars, whiskers], height=100 + 42 * len(order))
+    return alt.LayerChart(layer=layers, height=100 + row_height * len(order))
 
 
 def outcome_figure(scen: Side, base: Side, scenario_title: str) -> Figure:

@@ -22,7 +22,6 @@ from __future__ import annotations
 from functools import partial
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from sim import ensemble, summary
@@ -212,33 +211,13 @@ def headline_figure(p: Paired, measure: str, runs: int) -> charts.Figure:
     order = [row_label(m) for m in measures]
     # Room on the right for the printed values; the axis starts at 0 (no exaggeration).
     top = min(1.0, max(float(r["hi"]) for r in rows) * 1.3 + 0.02)  # type: ignore[arg-type]
-    base = alt.Chart(pd.DataFrame(rows)).encode(
-        y=alt.Y(
-            "category:N",
-            sort=order,
-            title=None,
-            axis=alt.Axis(labelLimit=0, labelExpr=charts.wrapped_labels(order)),
-        ),
-        yOffset=alt.YOffset("run:N", sort=charts.RUN_ORDER),
-        tooltip=[
-            alt.Tooltip("category:N", title="What"),
-            alt.Tooltip("run:N", title="Run"),
-            alt.Tooltip("text:N", title="Share"),
-        ],
+    x = alt.X(
+        "share:Q",
+        title="Share of histories",
+        scale=alt.Scale(domain=[0, top], nice=False),
+        axis=alt.Axis(format="%", tickCount=4, labelFlush=True),
     )
-    bars = base.mark_bar().encode(
-        x=alt.X(
-            "share:Q",
-            title="Share of histories",
-            scale=alt.Scale(domain=[0, top], nice=False),
-            axis=alt.Axis(format="%", tickCount=4, labelFlush=True),
-        ),
-        color=alt.Color("run:N", scale=charts.RUN_SCALE, legend=charts.LEGEND),
-    )
-    whiskers = base.mark_rule(color=charts.INK, strokeWidth=1.5).encode(x="lo:Q", x2="hi:Q")
-    values = base.mark_text(align="left", dx=5, color=charts.TEXT).encode(x="hi:Q", text="value:N")
-    # Streamlit fits the whole chart (legend and axes included) into this height.
-    chart = alt.LayerChart(layer=[bars, whiskers, values], height=100 + 56 * len(order))
+    chart = charts.grouped_bars(rows, order, "Share of histories", x=x, values=True, row_height=56)
     spec = charts.spec_of(chart, "first-screen")
     spec.setdefault("config", {}).setdefault("text", {})["fontSize"] = charts.FONT
     d = summary.measure_difference(p, measure)
