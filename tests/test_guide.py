@@ -358,3 +358,32 @@ def test_help_does_not_import_the_guide_or_weasyprint() -> None:
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert done.stdout.strip() == "[]", done.stdout
+
+
+# --- the app -------------------------------------------------------------------------------------
+
+
+def test_app_offers_the_guide_and_builds_it_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from ui.components import teacher_guide
+
+    def not_now(*args: object, **kwargs: object) -> guide.Guide:
+        raise AssertionError("the guide was built while the page was drawn")
+
+    monkeypatch.setattr(guide, "build", not_now)
+    at = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=60)
+    at.query_params["runs"] = "500"
+    at.query_params["scenario"] = "oil_tankers"
+    at.query_params["seed"] = "3"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [getattr(b, "label", "") for b in at.get("download_button")]
+    assert "Teacher guide (HTML)" in labels
+    assert ("Teacher guide (PDF)" in labels) == teacher_guide.pdf_installed()
+    monkeypatch.undo()
+    # What the button's deferred data gives when clicked: the command's file for the same seed.
+    html = teacher_guide._html("oil_tankers", 3)()
+    assert html == guide.html_document("oil_tankers", runs=questions.DEFAULT_RUNS, seed=3)
