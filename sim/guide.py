@@ -68,12 +68,13 @@ class Guide:
         )
 
 
-def references(scenario: Scenario) -> list[tuple[str, str]]:
+def references(scenario: Scenario, *more: str) -> list[tuple[str, str]]:
     """(citation, full reference) for the scenario's sources, then every other citation in its
-    historical basis, lesson and discussion questions, each once, in that order."""
+    historical basis, lesson and discussion questions and in `more` (e.g. what happened in 1962,
+    per question), each once, in that order."""
     from sim import sources
 
-    prose = "\n".join([scenario.historical_basis, scenario.lesson, *scenario.discussion])
+    prose = "\n".join([scenario.historical_basis, scenario.lesson, *scenario.discussion, *more])
     cited = [*scenario.sources, *sources.citations_in_brackets(prose)]
     return [(c, sources.resolve(c)) for c in dict.fromkeys(c.strip() for c in cited)]
 
@@ -137,7 +138,7 @@ def build(scenario_id: str, *, runs: int = 4000, seed: int = 0, preset: str | No
         preset=preset,
         setting=_setting(preset, float(sc_params[presets.PARAMETER])),  # type: ignore[arg-type]
         rows=tuple(rows),
-        references=tuple(references(sc)),
+        references=tuple(references(sc, *(a.history for a in answered))),
         answered=answered,
     )
 

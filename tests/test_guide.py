@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from sim import cli, guide, questions
+from sim import cli, guide, questions, sources
 from sim.scenario import scenario_ids
 
 REPO = Path(__file__).resolve().parent.parent
@@ -89,6 +89,14 @@ def test_every_citation_in_the_prose_is_resolved_in_the_sources() -> None:
     assert "Dobbs" in cited and "Sorensen" in cited
     assert len(cited) == len(set(cited)), "each source once"
     assert "Sorensen, Kennedy (1965)" in document("baseline")
+    # So are the citations of "What happened in 1962" (the class debrief's historical answers).
+    thor = built("thor_immobilisation")
+    assert "PBS-FBIS" not in thor.scenario.sources
+    cited = [c for c, _ in thor.references]
+    for answered in thor.answered:
+        for citation in sources.citations_in_brackets(answered.history):
+            assert citation in cited, citation
+    assert "PBS-FBIS" in cited
 
 
 @pytest.mark.parametrize("scenario_id", ["baseline", "thor_immobilisation", "oil_tankers"])
