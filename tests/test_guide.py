@@ -331,6 +331,16 @@ def test_guide_command_refuses_a_directory_named_html(cuba62: Cli, tmp_path: Pat
     assert r.code == 2 and "is a directory, not a regular file" in r.err, r.err
 
 
+def test_guide_command_refuses_a_file_another_run_is_writing(cuba62: Cli, tmp_path: Path) -> None:
+    from sim import outfiles
+
+    out = tmp_path / "g.html"
+    with outfiles.exclusive(out):
+        r = cuba62("guide", "baseline", "--out", str(out), "--runs", "50")
+    assert r.code == 2 and "is in use by another run" in r.err and r.err.count("\n") == 1, r.err
+    assert not out.exists()
+
+
 def test_pdf_without_weasyprint_exits_2_and_writes_nothing(
     cuba62: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
