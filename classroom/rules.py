@@ -87,14 +87,14 @@ def check_nickname(nickname: object) -> tuple[str, str]:
     name = unicodedata.normalize("NFC", " ".join(nickname.split()))
     if not name:
         raise ClassError(f"nickname is empty: type 1 to {NICKNAME_MAX} characters")
-    if len(name) > NICKNAME_MAX:
-        raise ClassError(
-            f"nickname is too long ({len(name)} characters): use at most {NICKNAME_MAX}"
-        )
     bad = sorted({c for c in name if c in NICKNAME_FORBIDDEN})
     if bad or any(unicodedata.category(c).startswith("C") for c in name):
         shown = " ".join(bad) if bad else "control characters"
         raise ClassError(f"nickname may not contain {shown}: use letters, digits and spaces")
+    if len(name) > NICKNAME_MAX:
+        raise ClassError(
+            f"nickname is too long ({len(name)} characters): use at most {NICKNAME_MAX}"
+        )
     return name, name.casefold()
 
 

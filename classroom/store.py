@@ -305,15 +305,14 @@ class Store:
 
     def _view(self, s: Session, cls: ClassRow, rows: Iterable[PosedRow]) -> list[PosedQuestion]:
         rows = list(rows)
-        counts = dict(
-            s.execute(
+        counts: dict[int, int] = {
+            qid: n
+            for qid, n in s.execute(
                 select(AnswerRow.question_id, func.count())
                 .where(AnswerRow.question_id.in_([r.id for r in rows]))
                 .group_by(AnswerRow.question_id)
             )
-            .tuples()
-            .all()
-        )
+        }
         ordered = sorted(s.scalars(select(PosedRow.id).where(PosedRow.class_id == cls.id)).all())
         number = {qid: i + 1 for i, qid in enumerate(ordered)}
         catalogue = _questions(cls.scenario_id)
@@ -471,7 +470,7 @@ class Store:
                 .join(AnswerRow, AnswerRow.student_id == StudentRow.id)
                 .where(AnswerRow.question_id == row.id)
                 .order_by(StudentRow.id)
-            ).tuples()
+            )
             return [AnswerView(name, _value(a), a.revision, a.updated_at) for name, a in found]
 
         return self._read(read)
@@ -495,7 +494,7 @@ class Store:
                     .join(AnswerRow, AnswerRow.student_id == StudentRow.id)
                     .where(AnswerRow.question_id == view.id)
                     .order_by(StudentRow.id)
-                ).tuples()
+                )
                 for name, a in rows:
                     value = _value(a)
                     shown = f"{value:.4f}" if isinstance(value, float) else value
