@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
@@ -49,11 +48,36 @@ from classroom.rules import (
     normalise_code,
     same_secret,
 )
+from classroom.views import AnswerReceipt as AnswerReceipt
+from classroom.views import AnswerValue as AnswerValue
+from classroom.views import AnswerView as AnswerView
+from classroom.views import ClassState as ClassState
+from classroom.views import PosedQuestion as PosedQuestion
+from classroom.views import StudentHandle as StudentHandle
+from classroom.views import StudentState as StudentState
+from classroom.views import TeacherHandle as TeacherHandle
 from sim import questions as sim_questions
 from sim.questions import Question
 
+__all__ = [
+    "CSV_HEADER",
+    "MAX_STUDENTS",
+    "STAGES",
+    "AnswerReceipt",
+    "AnswerValue",
+    "AnswerView",
+    "ClassError",
+    "ClassState",
+    "PosedQuestion",
+    "RateLimited",
+    "Store",
+    "StoreUnavailable",
+    "StudentHandle",
+    "StudentState",
+    "TeacherHandle",
+]
+
 T = TypeVar("T")
-AnswerValue = float | str
 #: Most students one class holds (a class, not a lecture hall).
 MAX_STUDENTS = 200
 #: Columns of `export_csv`.
@@ -70,93 +94,6 @@ CSV_HEADER = (
     "changes",
     "answered_at_utc",
 )
-
-
-@dataclass(frozen=True)
-class TeacherHandle:
-    """What the teacher keeps (in the browser and the teacher link): the code and the key."""
-
-    code: str
-    teacher_key: str
-
-
-@dataclass(frozen=True)
-class StudentHandle:
-    """What a student's browser keeps (in its URL): the code, its token and the nickname."""
-
-    code: str
-    student_token: str
-    nickname: str
-
-
-@dataclass(frozen=True)
-class PosedQuestion:
-    """A question posed to a class: its id in this store, the built-in question, its state and
-    how many have answered (never the answers themselves)."""
-
-    id: int
-    number: int  # 1, 2, ... in the order posed in this class
-    question: Question
-    state: str
-    posed_at: dt.datetime
-    answered: int
-
-    @property
-    def key(self) -> str:
-        return self.question.key
-
-
-@dataclass(frozen=True)
-class ClassState:
-    """The teacher's view of a class."""
-
-    code: str
-    scenario_id: str
-    stage: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    students: tuple[str, ...]  # nicknames, in joining order
-    questions: tuple[PosedQuestion, ...]  # in the order posed
-
-    @property
-    def current(self) -> PosedQuestion | None:
-        """The question posed last (the one on the projector)."""
-        return self.questions[-1] if self.questions else None
-
-
-@dataclass(frozen=True)
-class StudentState:
-    """A student's view: the stage, the current question and their own answer to it."""
-
-    code: str
-    scenario_id: str
-    nickname: str
-    stage: str
-    expires_at: dt.datetime
-    current: PosedQuestion | None
-    my_answer: AnswerValue | None
-
-
-@dataclass(frozen=True)
-class AnswerReceipt:
-    """An acknowledged submit. `duplicate`: this request id had been stored already (counted
-    once); `revision`: how many times this student's answer was stored (1 = first answer)."""
-
-    question_id: int
-    value: AnswerValue
-    revision: int
-    duplicate: bool
-    stored_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class AnswerView:
-    """One answer as the teacher (or, after the reveal, the class) sees it: by nickname."""
-
-    nickname: str
-    value: AnswerValue
-    revision: int
-    updated_at: dt.datetime
 
 
 @lru_cache(maxsize=64)
@@ -303,6 +240,18 @@ class Store:
             raise ClassError(f"question {str(question_id)[:20]} was not posed in class {cls.code}")
         return posed
 
+    def _current(self, s: Session, cls: ClassRow) -> PosedRow:
+        """The question posed last in the class."""
+        last = s.scalar(
+            select(PosedRow)
+            .where(PosedRow.class_id == cls.id)
+            .order_by(PosedRow.id.desc())
+            .limit(1)
+        )
+        if last is None:
+            raise ClassError(f"no question has been posed in class {cls.code} yet")
+        return last
+
     def _view(self, s: Session, cls: ClassRow, rows: Iterable[PosedRow]) -> list[PosedQuestion]:
         rows = list(rows)
         counts: dict[int, int] = {
@@ -415,11 +364,11 @@ class Store:
         return self._write(pose)
 
     def _set_state(
-        self, code: str, teacher_key: str, question_id: int, state: str
+        self, code: str, teacher_key: str, question_id: int | None, state: str
     ) -> PosedQuestion:
         def change(s: Session) -> PosedQuestion:
             cls = self._teacher(s, code, teacher_key)
-            row = self._posed(s, cls, question_id)
+            row = self._current(s, cls) if question_id is None else self._posed(s, cls, question_id)
             now = self.now()
             if row.state == OPEN:
                 row.state, row.locked_at = LOCKED, now
@@ -429,13 +378,23 @@ class Store:
 
         return self._write(change)
 
-    def lock(self, code: str, teacher_key: str, question_id: int) -> PosedQuestion:
-        """No more answers or changes to this question (idempotent)."""
+    def lock(self, code: str, teacher_key: str, question_id: int | None = None) -> PosedQuestion:
+        """No more answers or changes to this question (default: the current one; idempotent)."""
         return self._set_state(code, teacher_key, question_id, LOCKED)
 
-    def reveal(self, code: str, teacher_key: str, question_id: int) -> PosedQuestion:
-        """Lock (if open) and show the answers to the class (idempotent)."""
+    def reveal(self, code: str, teacher_key: str, question_id: int | None = None) -> PosedQuestion:
+        """Lock (if open) and show the answers to the class (default: the current question;
+        idempotent)."""
         return self._set_state(code, teacher_key, question_id, REVEALED)
+
+    def student_count(self, code: str, teacher_key: str) -> int:
+        """How many have joined (one small query: the projector polls it)."""
+
+        def count(s: Session) -> int:
+            cls = self._teacher(s, code, teacher_key)
+            return int(s.scalar(select(func.count()).where(StudentRow.class_id == cls.id)) or 0)
+
+        return self._read(count)
 
     def answer_count(self, code: str, teacher_key: str, question_id: int) -> int:
         def count(s: Session) -> int:

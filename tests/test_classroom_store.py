@@ -394,3 +394,29 @@ def test_reads_do_not_wait_for_a_writer(url: str, tmp_path: Path) -> None:
         holder.close()
     with store._reader.connect() as c:
         assert c.execute(text("SELECT count(*) FROM classes")).scalar() == 1
+
+
+def test_conveniences_for_the_app(store: Store) -> None:
+    """lock/reveal default to the current question; counts and one-line receipts."""
+    t = store.create_class("baseline")
+    with pytest.raises(ClassError, match="no question has been posed"):
+        store.lock(t.code, t.teacher_key)
+    a = store.join(t.code, "Ann")
+    store.join(t.code, "Bob")
+    assert store.student_count(t.code, t.teacher_key) == 2
+    assert store.teacher_view(t.code, t.teacher_key).student_count == 2
+    q = store.pose(t.code, t.teacher_key, "most_common_outcome")
+    assert (q.question_key, q.locked, q.revealed) == ("most_common_outcome", False, False)
+    first = store.answer(t.code, a.student_token, q.id, "air_strike", request_id="1")
+    again = store.answer(t.code, a.student_token, q.id, "air_strike", request_id="1")
+    changed = store.answer(t.code, a.student_token, q.id, "invasion", request_id="2")
+    assert [r.message for r in (first, again, changed)] == [
+        "Saved.",
+        "Already saved.",
+        "Changed: your new answer is saved.",
+    ]
+    assert store.student_view(t.code, a.student_token).answer == "invasion"
+    locked = store.lock(t.code, t.teacher_key)
+    assert (locked.id, locked.locked, locked.revealed) == (q.id, True, False)
+    shown = store.reveal(t.code, t.teacher_key)
+    assert (shown.locked, shown.revealed) == (True, True)
