@@ -14,6 +14,7 @@ the schema to the newest Alembic revision (migrations ship in `classroom/migrati
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,11 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def masked(url: str) -> str:
+    """A URL as given, with any password replaced by *** (also when it does not parse)."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def describe(url: str) -> str:

@@ -132,19 +132,11 @@ class Store:
         flood_window_s: float = FLOOD_WINDOW_S,
         clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
-        self.url = url or db.database_url()
         self.ttl_hours = check_ttl(ttl_hours)
         self.flood_limit = flood_limit
         self.flood_window = dt.timedelta(seconds=flood_window_s)
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
-        self._writer: Engine = db.make_engine(
-            self.url, immediate=True, busy_timeout_ms=busy_timeout_ms
-        )
-        self._reader: Engine = (
-            db.make_engine(self.url, busy_timeout_ms=busy_timeout_ms)
-            if db.is_sqlite(self.url)
-            else self._writer
-        )
+        self.url, self._writer, self._reader = _open(url, busy_timeout_ms)
         if upgrade:
             self._guard(lambda: db.upgrade(self._writer))
 
@@ -637,6 +629,37 @@ class Store:
             return AnswerReceipt(row.id, checked, mine.revision, False, now)
 
         return self._write(store)
+
+
+def _open(url: str | None, busy_timeout_ms: int) -> tuple[str, Engine, Engine]:
+    """(url, writer engine, reader engine), or one line on what is wrong with the location:
+    an unusable folder, a URL SQLAlchemy cannot read, a driver that is not installed."""
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        where = url or db.database_url()
+        writer = db.make_engine(where, immediate=True, busy_timeout_ms=busy_timeout_ms)
+        reader = (
+            db.make_engine(where, busy_timeout_ms=busy_timeout_ms)
+            if db.is_sqlite(where)
+            else writer
+        )
+    except ArgumentError:
+        raise StoreUnavailable(
+            f"{db.ENV_URL} = {db.masked(url or '')!r} is not a database URL cuba62 can use: "
+            "use postgresql+psycopg://USER@HOST:PORT/DB, or unset it for the SQLite file"
+        ) from None
+    except ImportError as error:
+        raise StoreUnavailable(
+            f"the database driver for {db.masked(url or '')!r} is not installed ({error.name}): "
+            "for PostgreSQL, pip install -e '.[postgres]'"
+        ) from None
+    except OSError as error:
+        raise StoreUnavailable(
+            f"the class database folder {db.data_dir()} cannot be used ({error.strerror}): set "
+            f"{db.ENV_DATA_DIR} to a writable folder"
+        ) from None
+    return where, writer, reader
 
 
 def _value(a: AnswerRow) -> AnswerValue:

@@ -420,3 +420,28 @@ def test_conveniences_for_the_app(store: Store) -> None:
     assert (locked.id, locked.locked, locked.revealed) == (q.id, True, False)
     shown = store.reveal(t.code, t.teacher_key)
     assert (shown.locked, shown.revealed) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("nonsense://x", "is not a database URL cuba62 can use"),
+        ("not a url", "is not a database URL"),
+        ("postgresql+pg8000://me:secret@localhost/x", "driver .* is not installed \\(pg8000\\)"),
+        ("postgresql+psycopg://me:secret@127.0.0.1:1/x", "database is unavailable \\(.*refused"),
+    ],
+)
+def test_a_bad_database_location_is_one_line(url: str, message: str) -> None:
+    with pytest.raises(StoreUnavailable, match=message) as info:
+        Store(url)
+    assert "\n" not in str(info.value) and "secret" not in str(info.value)
+
+
+def test_an_unwritable_data_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("CUBA62_DATA_DIR", str(blocker / "data"))
+    with pytest.raises(StoreUnavailable, match="folder .* cannot be used .*CUBA62_DATA_DIR"):
+        Store()
