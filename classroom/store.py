@@ -225,7 +225,9 @@ class Store:
     def _posed(self, s: Session, cls: ClassRow, question_id: object) -> PosedRow:
         posed = (
             s.get(PosedRow, question_id)
-            if isinstance(question_id, int) and not isinstance(question_id, bool)
+            if isinstance(question_id, int)
+            and not isinstance(question_id, bool)
+            and 1 <= question_id < 2**31  # an id column's range on every backend
             else None
         )
         if posed is None or posed.class_id != cls.id:

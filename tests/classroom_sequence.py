@@ -34,6 +34,8 @@ def core_sequence(open_store: Callable[[], Store]) -> None:
     assert store.answer(code, ann.student_token, q.id, 0.4, request_id="ann-2").revision == 2
     store.answer(code, bob.student_token, q.id, 0.05, request_id="bob-1")
     assert store.answer_count(code, key, q.id) == 2
+    with pytest.raises(ClassError, match="was not posed"):  # beyond an id column's range
+        store.answer(code, ann.student_token, 2**40, 0.1, request_id="ann-big")
     with pytest.raises(ClassError, match="once the teacher reveals"):
         store.answers(code, q.id, student_token=cat.student_token)
 

@@ -69,6 +69,7 @@ def test_default_location_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         "postgresql"
     )
     assert db.data_dir({}) == db.PROJECT_ROOT / "data"
+    monkeypatch.delenv("CUBA62_DATABASE_URL", raising=False)
     monkeypatch.setenv("CUBA62_DATA_DIR", str(tmp_path / "env"))
     s = Store()
     assert s.url.endswith("env/cuba62.sqlite") and (tmp_path / "env" / "cuba62.sqlite").is_file()
@@ -200,8 +201,9 @@ def test_bad_answers_and_arguments(store: Store) -> None:
         store.create_class("baseline", ttl_hours=0)
     with pytest.raises(ClassError, match="scenario"):
         store.create_class("no_such_scenario")
-    with pytest.raises(ClassError, match="was not posed"):
-        store.answer(t.code, a.student_token, 999, 0.5, request_id="y")
+    for wrong_id in (999, 2**40, -1, True, "1"):
+        with pytest.raises(ClassError, match="was not posed"):
+            store.answer(t.code, a.student_token, wrong_id, 0.5, request_id="y")  # type: ignore[arg-type]
     assert rows(store, AnswerRow) == 0 and rows(store, SubmissionRow) == 0
 
 
@@ -442,6 +444,7 @@ def test_an_unwritable_data_folder_is_one_line(
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.delenv("CUBA62_DATABASE_URL", raising=False)
     monkeypatch.setenv("CUBA62_DATA_DIR", str(blocker / "data"))
     with pytest.raises(StoreUnavailable, match="folder .* cannot be used .*CUBA62_DATA_DIR"):
         Store()
