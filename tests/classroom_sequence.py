@@ -108,5 +108,5 @@ def same_student_race(store: Store, threads: int = 12) -> None:
         w.join(timeout=60)
     assert not errors, errors[:3]
     (only,) = store.answers(t.code, q.id, teacher_key=t.teacher_key)
-    assert only.revision == threads
+    assert only.revision == threads, f"revision {only.revision} of {threads}"
     store.delete_class(t.code, t.teacher_key)
