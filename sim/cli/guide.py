@@ -17,6 +17,7 @@ from sim.cli.errors import BadInput, say
 from sim.cli.inputs import check_runs, check_seed, claim_out, resolve_scenario
 from sim.cli.options import PresetOpt, ScenarioArg, SeedOpt
 from sim.cli.presets import check_preset
+from sim.limits import RUNS
 from sim.questions import DEFAULT_RUNS
 
 EPILOG = f"""\b
@@ -55,7 +56,10 @@ GuideOutOpt = Annotated[
 GuideRunsOpt = Annotated[
     int,
     typer.Option(
-        "--runs", "-n", metavar="N", help="How many histories the model plays for the results."
+        "--runs",
+        "-n",
+        metavar="N",
+        help=f"How many histories the model plays for the results ({RUNS.low} to {RUNS.high:,}).",
     ),
 ]
 
