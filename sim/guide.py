@@ -173,9 +173,8 @@ h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 .check { display: inline-block; width: 3.2mm; height: 3.2mm; border: 1pt solid #000;
   vertical-align: -0.4mm; margin-right: 2mm; }
 .blank { display: inline-block; width: 28mm; border-bottom: 1pt solid #000; height: 5mm; }
-.lines { height: 22mm; background-image: repeating-linear-gradient(#fff 0, #fff 6.6mm,
-  #777 6.6mm, #777 6.9mm); margin-top: 1mm; }
-.lines.short { height: 14mm; }
+.lines { margin-top: 1mm; }
+.lines span { display: block; height: 6.5mm; border-bottom: 0.6pt solid #777; }
 figure { margin: 2mm 0; }
 svg.chart { width: 100%; max-width: 170mm; height: auto; display: block; }
 figcaption { font-size: 9pt; }
@@ -238,10 +237,15 @@ def _reading(number: int, a: Answered, scenario: Scenario) -> str:
     )
 
 
+def _lines(n: int) -> str:
+    """Ruled lines to write on: borders, which browsers print even with backgrounds off."""
+    return '<div class="lines">' + "<span></span>" * n + "</div>"
+
+
 def _discussion(scenario: Scenario, lines: bool) -> str:
     if not scenario.discussion:
         return "<p>(This scenario has no discussion questions.)</p>"
-    room = '<div class="lines short"></div>' if lines else ""
+    room = _lines(2) if lines else ""
     return (
         '<ol class="discussion">'
         + "".join(f"<li>{escape(d)}{room}</li>" for d in scenario.discussion)
@@ -310,7 +314,7 @@ above.</p>
 <h2>Your predictions (before the reveal)</h2>{boxes}
 <h2>After the reveal</h2>
 <div class="box"><p class="q">What did the model show? How close was your prediction, and why
-might it differ?</p><div class="lines"></div></div>
+might it differ?</p>{_lines(3)}</div>
 <h2>Discussion</h2>{_discussion(sc, lines=True)}
 </section>
 </body></html>

@@ -165,6 +165,8 @@ def test_print_css_fits_a4_and_letter() -> None:
     assert "@page" in css and "size: auto" in css
     assert "page-break-inside: avoid" in css and "break-inside: avoid" in css
     assert "page-break-before: always" in css and 'class="worksheet"' in document("baseline")
+    # Ruled lines and boxes are borders: browsers drop background images when printing.
+    assert "background-image" not in css and "gradient" not in css
     widths = [float(w) for w in re.findall(r"(?<![-\w])(?:max-)?width:\s*([\d.]+)mm", css)]
     assert widths and max(widths) <= 170, widths
     # Black on white: no colour but greys.
