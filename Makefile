@@ -46,8 +46,8 @@ $(VENV)/.installed-run: $(VENV)/.created pyproject.toml
 	$(PIP) -e .
 	@touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.created pyproject.toml
-	$(PIP) -e '.[dev,distributed]'
+$(VENV)/.installed-dev: $(VENV)/.created pyproject.toml Makefile
+	$(PIP) -e '.[dev,distributed,postgres,pdf]'
 	@touch $@ $(VENV)/.installed-run
 
 venv: $(VENV)/.installed-run
