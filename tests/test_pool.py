@@ -60,8 +60,9 @@ def test_pool_gives_the_numbers_of_an_in_process_run() -> None:
 
 
 def test_a_remembered_fan_is_the_fan_drawn_anew() -> None:
-    """pool_jobs.fan_figure remembers fans by what they are made of: the same inputs give the
-    same figure object, different ones the figure charts.fan_figure draws for them."""
+    """pool_jobs.fan_figure remembers a fan's spec by what its drawing is made of: the same
+    inputs give the same spec object, different ones what charts.fan_figure draws for them, and
+    the caption is always the side's own."""
     thor = load_scenario("thor_immobilisation").params()
     sides = [
         charts.side_of(ensemble.run(make_params({"uk.consultation": c}, base=thor), 1500, 3))
@@ -76,7 +77,8 @@ def test_a_remembered_fan_is_the_fan_drawn_anew() -> None:
                 want.caption,
                 want.detail,
             )
-            assert pool_jobs.fan_figure(side, "T", charts.SCENARIO_COLOUR, end) is got
+            again = pool_jobs.fan_figure(side, "T", charts.SCENARIO_COLOUR, end)
+            assert again.spec is got.spec and again.caption == want.caption
     other = pool_jobs.fan_figure(sides[0], "U", charts.BASELINE_COLOUR, ends[0])
     assert other.spec != pool_jobs.fan_figure(sides[0], "T", charts.SCENARIO_COLOUR, ends[0]).spec
 

@@ -90,35 +90,29 @@ def page_job(
     return scen_run, base_run, figures
 
 
-#: Fan charts each worker keeps. A fan is the dearest chart (about a third of a page's chart
-#: time), and it is often the same from one move to the next: the baseline's always (per seed and
-#: end date), the scenario's often (its percentiles are whole rungs of the ladder).
-FAN_FIGURES = 64
-_fans: collections.OrderedDict[tuple[object, ...], charts.Figure] = collections.OrderedDict()
+#: Fan chart specs each worker keeps. A fan is the dearest chart (about a third of a page's chart
+#: time), and its drawing is often the same from one move to the next: the baseline's always (per
+#: seed and end date), the scenario's often (its percentiles are whole rungs of the ladder); only
+#: its caption's shares change, and those are cheap.
+FAN_SPECS = 64
+_fans: collections.OrderedDict[tuple[object, ...], charts.Spec] = collections.OrderedDict()
 
 
 def fan_figure(
     side: charts.Side, title: str, colour: str, end: dt.datetime | None
 ) -> charts.Figure:
-    """`charts.fan_figure`, remembered by everything it is made from (the fan's percentiles and
-    the peaks of the caption, the title, colour and end date)."""
-    key = (
-        side.fan.shape,
-        side.fan.tobytes(),
-        tuple(sorted(side.peaks.items())),
-        title,
-        colour,
-        end,
-    )
-    figure = _fans.get(key)
-    if figure is None:
+    """`charts.fan_figure`, its spec remembered by everything the drawing is made of (the fan's
+    percentiles, the title, colour and end date); the caption and words made anew."""
+    key = (side.fan.shape, side.fan.tobytes(), title, colour, end)
+    spec = _fans.get(key)
+    if spec is None:
         figure = charts.fan_figure(side, title, colour, end)
-        _fans[key] = figure
-        while len(_fans) > FAN_FIGURES:
+        _fans[key] = figure.spec
+        while len(_fans) > FAN_SPECS:
             _fans.popitem(last=False)
-    else:
-        _fans.move_to_end(key)
-    return figure
+        return figure
+    _fans.move_to_end(key)
+    return charts.Figure(spec, *charts.fan_text(side, title))
 
 
 def replay_job(key: str, seed: int, index: int) -> history.History:
