@@ -258,7 +258,7 @@ async def ws_session_loop(
 
     spec = SPECS[PARAM]
     slider = session.widget(spec.label, "slider")
-    value = session.slider_value(slider)[0]
+    value = opened = session.slider_value(slider)[0]
     step = float(slider.element.step) or 0.05
     up = True
     await asyncio.sleep(phase)
@@ -271,8 +271,9 @@ async def ws_session_loop(
         value = round(value + (step if up else -step), 6)
         try:
             samples.moves.append(await session.move(slider, value, MOVE_TIMEOUT_S))
+            # The link carries the value, or leaves it out when it is the scenario's own.
             if f"{PARAM}={value:g}" not in session.query_string.split("&") and not (
-                value == spec.default and PARAM not in session.query_string
+                value == opened and f"{PARAM}=" not in session.query_string
             ):
                 samples.errors.append("a move the page's link does not show (dropped)")
         except ClientError as error:
