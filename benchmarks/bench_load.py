@@ -1,28 +1,36 @@
-"""Classroom load: N browser sessions each moving a slider every few seconds, on one server.
+"""Classroom load: N sessions each moving a slider every few seconds, on one server.
 
-Starts its own `streamlit run ui/app.py` on a free local port and one headless system Chromium
-(Debian's) with one browser context per session (own cookies, own websocket, own Streamlit
-session). Session i opens `?scenario=thor_immobilisation&runs=R&seed=i` (its own seed: nothing
-is shared between sessions but the code, the worst case for the cache), then every `--interval`
-seconds presses ArrowRight on "Real consultation of Britain" (ArrowLeft once at the top), so every
-move until the top is a setting that session has not seen. The sessions' moves are spread evenly
-over the interval. A move is timed from the key press until the page has redrawn for it: the run
-it caused has finished, nothing is stale, no "queued"/"running" box is left and every chart has
-drawn (the same test as bench_ui.py, plus the box). An error is a move not redrawn within 60 s, or
-a page showing an exception or "Something went wrong".
+Starts its own `streamlit run ui/app.py` on a free local port. Session i opens
+`?scenario=thor_immobilisation&runs=R&seed=i` (its own seed: nothing is shared between sessions
+but the code, the worst case for the cache), then every `--interval` seconds moves "Real
+consultation of Britain" one step up (one step down at the top), so every move until the top is a
+setting that session has not seen. The sessions' moves are spread evenly over the interval. An
+error is a move not redrawn within 60 s, a page showing an exception or "Something went wrong",
+or (websocket clients) a move that the page's link does not show afterwards (a dropped move).
+
+Two kinds of client (`--client`):
+
+- `ws` (the default): `benchmarks/ws_client.py`, one websocket per session speaking Streamlit's
+  own protocol (what the frontend sends and receives; no rendering), all in this process. A move
+  is timed from sending the rerun with the new slider value until the run it caused (and any
+  fragment reruns it needed) has finished with every chart's delta received, no exception and no
+  "queued"/"running" box left.
+- `browser`: one headless system Chromium (Debian's) with one browser context per session (own
+  cookies, own websocket, own Streamlit session); ArrowRight on the slider, timed from the key
+  press until the page has redrawn for it: the run finished, nothing stale, no "queued"/"running"
+  box, every chart drawn (the same test as bench_ui.py, plus the box). The browser runs on the
+  same machine as the server, so its rendering competes with the server for the same cores.
 
 Meanwhile it samples the server's RSS (the Streamlit process, and with its worker pool) once a
-second, and polls `/_stcore/health` every 100 ms; after the moves, while the sessions keep moving,
-one more page uploads the known hostile scenario files (a 60 KB dotted key, deep brackets, a
-bracket-and-spaces citation) one after another, and the longest health answer during those
-uploads is reported with the time each refusal took to show.
+second, and polls `/_stcore/health` every 100 ms; in the last 45 s, while the sessions keep
+moving, one more page (always a Chromium page: it uses the real upload widget) uploads the known
+hostile scenario files (a 60 KB dotted key, deep brackets, a bracket-and-spaces citation) one
+after another, and the longest health answer during those uploads is reported with the time each
+refusal took to show. CPU used during the moves is reported for the server, its worker pool, the
+clients and the browser.
 
-Note: the browser runs on the same machine as the server, so its rendering competes with the
-server for the same cores; the figures are an upper bound on what a class with its own devices
-would see from this server.
-
-    .venv/bin/python benchmarks/bench_load.py [--sessions 30] [--seconds 180] [--interval 10]
-        [--runs 5000] [--no-write]
+    .venv/bin/python benchmarks/bench_load.py [--client ws|browser] [--sessions 30]
+        [--seconds 180] [--interval 10] [--runs 5000] [--no-write]
 
 Prints a markdown table and appends it, with CPU model, load average and date, to
 benchmarks/results_load.md. Targets (issue 17): 0 errors, p95 <= 3 s, p50 <= 1 s, health never
@@ -106,7 +114,8 @@ class Samples:
     health: list[tuple[float, float]] = field(default_factory=list)  # (time, seconds)
     uploads: list[tuple[str, float, float, float]] = field(default_factory=list)
     server: int | None = None
-    cores: tuple[float, float, float] = (0.0, 0.0, 0.0)  # server, workers, browser
+    cores: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)  # server, workers, ws clients, browser
+    client_bytes: int = 0  # received by the websocket clients
 
 
 def server_pid(port: int) -> int | None:
@@ -133,15 +142,16 @@ def cpu_seconds(pids: set[int]) -> float:
     return total
 
 
-def trees(server: int | None) -> tuple[set[int], set[int], set[int]]:
-    """(the Streamlit process, its worker pool, the browser's processes) right now."""
+def trees(server: int | None) -> tuple[set[int], set[int], set[int], set[int]]:
+    """(the Streamlit process, its worker pool, this process (the websocket clients), the
+    browser's processes) right now."""
     import psutil
 
     own = psutil.Process()
     server_tree = {server} if server else set()
     workers = {c.pid for c in psutil.Process(server).children(recursive=True)} if server else set()
     browser = {c.pid for c in own.children(recursive=True) if "chrom" in c.name().lower()} - workers
-    return server_tree, workers, browser
+    return server_tree, workers, {own.pid}, browser
 
 
 def sample_rss(pid: int, samples: Samples, stop: threading.Event) -> None:
@@ -240,6 +250,49 @@ async def hostile_uploads(browser: Browser, base: str, samples: Samples) -> None
             await asyncio.sleep(1.0)
 
 
+async def ws_session_loop(
+    session: Any, phase: float, interval: float, until: float, samples: Samples
+) -> None:
+    from benchmarks.ws_client import ClientError
+    from sim.params import SPECS
+
+    spec = SPECS[PARAM]
+    slider = session.widget(spec.label, "slider")
+    value = opened = session.slider_value(slider)[0]
+    step = float(slider.element.step) or 0.05
+    up = True
+    await asyncio.sleep(phase)
+    while time.monotonic() < until:
+        tick = time.monotonic()
+        if value >= slider.element.max - 1e-9:
+            up = False
+        elif value <= slider.element.min + 1e-9:
+            up = True
+        value = round(value + (step if up else -step), 6)
+        try:
+            samples.moves.append(await session.move(slider, value, MOVE_TIMEOUT_S))
+            # The link carries the value, or leaves it out when it is the scenario's own.
+            if f"{PARAM}={value:g}" not in session.query_string.split("&") and not (
+                value == opened and f"{PARAM}=" not in session.query_string
+            ):
+                samples.errors.append("a move the page's link does not show (dropped)")
+        except ClientError as error:
+            samples.errors.append(str(error)[:160])
+        await asyncio.sleep(max(0.0, tick + interval - time.monotonic()))
+
+
+async def open_ws_sessions(base: str, args: argparse.Namespace) -> list[Any]:
+    from benchmarks.ws_client import Session
+
+    sessions = []
+    for i in range(args.sessions):  # opened one by one (not timed)
+        session = Session(base, query_string=f"scenario={SCENARIO}&runs={args.runs}&seed={i}")
+        await session.open(timeout=180)
+        sessions.append(session)
+        print(f"  session {i + 1}/{args.sessions} open", flush=True)
+    return sessions
+
+
 async def drive(base: str, args: argparse.Namespace, samples: Samples) -> float:
     from playwright.async_api import async_playwright
 
@@ -247,21 +300,35 @@ async def drive(base: str, args: argparse.Namespace, samples: Samples) -> float:
     if exe is None:
         raise SystemExit("bench_load: chromium not found on PATH (apt-get install chromium)")
     async with async_playwright() as pw:
+        # Started before the moves in both modes, so that its start-up is not in the figures.
         browser = await pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        sessions: list[Any] = []
         try:
             pages = []
-            for i in range(args.sessions):  # opened one by one (not timed)
-                url = f"{base}/?scenario={SCENARIO}&runs={args.runs}&seed={i}"
-                pages.append(await open_session(browser, url))
-                print(f"  session {i + 1}/{args.sessions} open", flush=True)
+            if args.client == "ws":
+                sessions = await open_ws_sessions(base, args)
+            else:
+                for i in range(args.sessions):  # opened one by one (not timed)
+                    url = f"{base}/?scenario={SCENARIO}&runs={args.runs}&seed={i}"
+                    pages.append(await open_session(browser, url))
+                    print(f"  session {i + 1}/{args.sessions} open", flush=True)
             start = time.monotonic()
             groups = trees(samples.server)
             cpu0 = [cpu_seconds(g) for g in groups]
+            bytes0 = sum(s.received_bytes for s in sessions)
             until = start + args.seconds
-            loops = [
-                session_loop(p, i * args.interval / args.sessions, args.interval, until, samples)
-                for i, p in enumerate(pages)
-            ]
+            phases = [i * args.interval / args.sessions for i in range(args.sessions)]
+            loops = (
+                [
+                    ws_session_loop(s, phase, args.interval, until, samples)
+                    for s, phase in zip(sessions, phases, strict=True)
+                ]
+                if args.client == "ws"
+                else [
+                    session_loop(p, phase, args.interval, until, samples)
+                    for p, phase in zip(pages, phases, strict=True)
+                ]
+            )
 
             async def hostile_late() -> None:
                 await asyncio.sleep(max(0.0, args.seconds - 45))
@@ -269,10 +336,15 @@ async def drive(base: str, args: argparse.Namespace, samples: Samples) -> float:
 
             await asyncio.gather(*loops, hostile_late())
             elapsed = time.monotonic() - start
+            # The browser's processes now (the hostile page's renderer started after `groups`).
+            groups = (*groups[:3], trees(samples.server)[3])
             used = [cpu_seconds(g) - c for g, c in zip(groups, cpu0, strict=True)]
-            samples.cores = tuple(u / elapsed for u in used)  # type: ignore[assignment]
+            samples.cores = tuple(u / elapsed for u in used)
+            samples.client_bytes = sum(s.received_bytes for s in sessions) - bytes0
             return elapsed
         finally:
+            for session in sessions:
+                await session.close()
             await browser.close()
 
 
@@ -285,7 +357,13 @@ def pct(xs: list[float], q: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--sessions", type=int, default=30, help="browser sessions (default 30)")
+    ap.add_argument(
+        "--client",
+        choices=("ws", "browser"),
+        default="ws",
+        help="ws: Streamlit's websocket protocol, no rendering (default); browser: Chromium",
+    )
+    ap.add_argument("--sessions", type=int, default=30, help="sessions (default 30)")
     ap.add_argument("--seconds", type=float, default=180, help="duration of the moves (180)")
     ap.add_argument("--interval", type=float, default=10, help="seconds between moves (10)")
     ap.add_argument("--runs", type=int, default=5000, help="histories per run (5000)")
@@ -295,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--sessions >= 1, --seconds >= 50 (the hostile uploads run in the last 45 s)")
 
     print(
-        f"bench_load: {args.sessions} sessions, a move every {args.interval:g} s for "
+        f"bench_load: {args.sessions} {args.client} sessions, a move every {args.interval:g} s for "
         f"{args.seconds:g} s, {args.runs:,} histories; load average {load_average()}"
     )
     samples = Samples()
@@ -325,10 +403,10 @@ def main(argv: list[str] | None = None) -> int:
     moves = samples.moves
     health = [s for _, s in samples.health]
     lines = [
-        "| sessions | s | moves redrawn | errors | p50 (s) | p95 (s) | max (s) "
+        "| client | sessions | s | moves redrawn | errors | p50 (s) | p95 (s) | max (s) "
         "| server RSS peak / end (MB) | with workers, peak / end (MB) | health max (s) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {args.sessions} | {elapsed:.0f} | {len(moves)} | {len(samples.errors)} "
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {args.client} | {args.sessions} | {elapsed:.0f} | {len(moves)} | {len(samples.errors)} "
         f"| {pct(moves, 0.5):.2f} | {pct(moves, 0.95):.2f} | {max(moves, default=0):.2f} "
         f"| {max(samples.rss_server, default=0) / mb:.0f} / "
         f"{(samples.rss_server or [0])[-1] / mb:.0f} "
@@ -339,15 +417,29 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---:|---:|",
         *(f"| {n} | {kb:.0f} | {r:.2f} | {h:.2f} |" for n, kb, r, h in samples.uploads),
     ]
-    server_cores, worker_cores, browser_cores = samples.cores
+    server_cores, worker_cores, client_cores, browser_cores = samples.cores
+    if args.client == "ws":
+        clients = (
+            f"the websocket clients (all sessions, in the benchmark's process) {client_cores:.2f}, "
+            f"the browser (the one hostile-upload page) {browser_cores:.2f}"
+        )
+    else:
+        clients = f"the browser (all sessions) {browser_cores:.2f}"
     lines += [
         "",
         f"CPU used during the moves, in cores (of {os.cpu_count()}): Streamlit server "
-        f"{server_cores:.2f}, its worker pool {worker_cores:.2f}, the browser (all sessions) "
-        f"{browser_cores:.2f}.",
+        f"{server_cores:.2f}, its worker pool {worker_cores:.2f}, {clients}.",
     ]
+    if args.client == "ws":
+        lines[-1] += (
+            f" The clients received {samples.client_bytes / 2**20:.1f} MB "
+            f"({samples.client_bytes / max(1, len(moves)) / 1024:.0f} KB a move)."
+        )
     if samples.errors:
-        lines += ["", "Errors: " + "; ".join(sorted(set(samples.errors)))]
+        counts: dict[str, int] = {}
+        for e in samples.errors:
+            counts[e] = counts.get(e, 0) + 1
+        lines += ["", "Errors: " + "; ".join(f"{e} ({n})" for e, n in sorted(counts.items()))]
     import streamlit
 
     stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
@@ -363,16 +455,21 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     command = " ".join([".venv/bin/python benchmarks/bench_load.py", *(argv or [])])
+    clients_text = (
+        "websocket clients on loopback (`benchmarks/ws_client.py`: Streamlit's own protocol, no "
+        "rendering) in the benchmark's process, one per session, and one headless Chromium page "
+        "for the hostile uploads"
+        if args.client == "ws"
+        else "one headless Chromium on the same machine, one context per session"
+    )
     section = (
         f"## {stamp}: {cpu_model()}, {os.cpu_count()} cores\n\n"
-        f"Python {platform.python_version()}, Streamlit {streamlit.__version__}; one headless "
-        f"Chromium on the same machine, one context per session; `{SCENARIO}`, "
-        f"{args.runs:,} histories, session i on seed i, ArrowRight on `{PARAM}` every "
+        f"Python {platform.python_version()}, Streamlit {streamlit.__version__}; {clients_text}; "
+        f"`{SCENARIO}`, "
+        f"{args.runs:,} histories, session i on seed i, one step up on `{PARAM}` every "
         f"{args.interval:g} s per session for {args.seconds:g} s. Load average (1/5/15 min) "
-        f"before: {load_before}; after: {load_after} (other work on the machine and the browser "
-        f"itself share the cores). Command: `{command}`.\n\n"
-        + "\n".join(lines)
-        + f"\n\n{verdict}\n"
+        f"before: {load_before}; after: {load_after} (other work on the machine and the clients "
+        f"share the cores). Command: `{command}`.\n\n" + "\n".join(lines) + f"\n\n{verdict}\n"
     )
     print()
     print(section)

@@ -16,7 +16,7 @@ import pytest
 from sim import ensemble
 from sim.params import make_params
 from sim.scenario import load_scenario
-from ui.components import charts, pool
+from ui.components import charts, headline, pool, pool_jobs
 
 
 def test_pool_gives_the_numbers_of_an_in_process_run() -> None:
@@ -25,13 +25,14 @@ def test_pool_gives_the_numbers_of_an_in_process_run() -> None:
     thor = load_scenario("thor_immobilisation").params()
     scen = make_params({"uk.consultation": 0.65}, base=thor)
     base = load_scenario("baseline").params()
+    measure = load_scenario("thor_immobilisation").focus()[1]
     sched = pool.Scheduler(2).start()
     try:
-        status = pool.request_page(sched, "s", scen, base, 7, 3000, "T")
+        status = pool.request_page(sched, "s", scen, base, 7, 3000, "T", measure)
         while not status.ready:
             assert not status.error
-            sched.wait(pool.figures_key(scen.key(), base.key(), 7, 3000, "T"), 30)
-            status = pool.request_page(sched, "s", scen, base, 7, 3000, "T")
+            sched.wait(pool.figures_key(scen.key(), base.key(), 7, 3000, "T", measure), 30)
+            status = pool.request_page(sched, "s", scen, base, 7, 3000, "T", measure)
     finally:
         sched.shutdown()
     assert status.values is not None
@@ -46,9 +47,40 @@ def test_pool_gives_the_numbers_of_an_in_process_run() -> None:
     s, b = charts.side_of(ensemble.run(scen, 3000, 7)), charts.side_of(ensemble.run(base, 3000, 7))
     assert figures.outcome.spec == charts.outcome_figure(s, b, "T").spec
     assert figures.concession.detail == charts.concession_figure(s, b).detail
-    assert figures.fans[1].spec == charts.fan_figure(
-        b, "Baseline", charts.BASELINE_COLOUR, charts.fan_end(s, b)
-    ).spec
+    assert (
+        figures.fans[1].spec
+        == charts.fan_figure(b, "Baseline", charts.BASELINE_COLOUR, charts.fan_end(s, b)).spec
+    )
+    # The first screen's chart, built in the worker with the page (was built in the server).
+    paired = ensemble.run_paired(scen, base, 3000, 7)
+    want_headline = headline.figure(paired, measure, 3000)
+    assert figures.headline is not None
+    assert figures.headline.spec == want_headline.spec
+    assert figures.headline.caption == want_headline.caption
+
+
+def test_a_remembered_fan_is_the_fan_drawn_anew() -> None:
+    """pool_jobs.fan_figure remembers a fan's spec by what its drawing is made of: the same
+    inputs give the same spec object, different ones what charts.fan_figure draws for them, and
+    the caption is always the side's own."""
+    thor = load_scenario("thor_immobilisation").params()
+    sides = [
+        charts.side_of(ensemble.run(make_params({"uk.consultation": c}, base=thor), 1500, 3))
+        for c in (0.1, 0.9)
+    ]
+    ends = [charts.fan_end(*sides), charts.fan_end(sides[0])]
+    for side in sides:
+        for end in ends:
+            got = pool_jobs.fan_figure(side, "T", charts.SCENARIO_COLOUR, end)
+            want = charts.fan_figure(side, "T", charts.SCENARIO_COLOUR, end)
+            assert got.spec == want.spec and (got.caption, got.detail) == (
+                want.caption,
+                want.detail,
+            )
+            again = pool_jobs.fan_figure(side, "T", charts.SCENARIO_COLOUR, end)
+            assert again.spec is got.spec and again.caption == want.caption
+    other = pool_jobs.fan_figure(sides[0], "U", charts.BASELINE_COLOUR, ends[0])
+    assert other.spec != pool_jobs.fan_figure(sides[0], "T", charts.SCENARIO_COLOUR, ends[0]).spec
 
 
 def test_lru_is_bounded_by_entries_and_bytes() -> None:

@@ -120,12 +120,13 @@ def page(settings: session.Settings) -> Page | None:
     assert settings.params is not None
     scen, base = settings.params, settings.baseline.params()
     seed, runs, title = settings.seed, settings.runs, settings.scenario.title
+    measure = settings.scenario.focus()[1]
     sid = session_id()
 
     def request() -> pool.Status:
-        return pool.request_page(scheduler(), sid, scen, base, seed, runs, title)
+        return pool.request_page(scheduler(), sid, scen, base, seed, runs, title, measure)
 
-    key = pool.figures_key(scen.key(), base.key(), seed, runs, title)
+    key = pool.figures_key(scen.key(), base.key(), seed, runs, title, measure)
     what = f"Playing the crisis {runs:,} times"
     status = _wait(request, key, what, INLINE_WAIT_S)
     if not (status.ready or status.error):
@@ -162,9 +163,10 @@ def paired(settings: session.Settings) -> Paired:
     sid = session_id()
     scen, base = settings.params, settings.baseline.params()
     seed, runs, title = settings.seed, settings.runs, settings.scenario.title
+    measure = settings.scenario.focus()[1]
     scen_run, base_run, _ = _blocking(
-        lambda: pool.request_page(scheduler(), sid, scen, base, seed, runs, title),
-        pool.figures_key(scen.key(), base.key(), seed, runs, title),
+        lambda: pool.request_page(scheduler(), sid, scen, base, seed, runs, title, measure),
+        pool.figures_key(scen.key(), base.key(), seed, runs, title, measure),
         f"Playing the crisis {runs:,} times",
     )
     assert isinstance(scen_run, Results) and isinstance(base_run, Results)

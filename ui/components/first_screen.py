@@ -19,15 +19,14 @@ file's settings change (`effects`).
 
 from __future__ import annotations
 
+import copy
 from functools import partial
 
-import altair as alt
 import streamlit as st
 
 from sim import ensemble, summary
-from sim.ensemble import Paired, Results
+from sim.ensemble import Paired
 from sim.labels import (
-    CONCESSION_LABELS,
     CONCESSION_PHRASES,
     CONCESSIONS,
     LABELS,
@@ -36,12 +35,17 @@ from sim.labels import (
 from sim.limits import APP_DEFAULT_RUNS
 from sim.params import SPECS, Params
 from sim.scenario import BASELINE_ID, Scenario
-from sim.summary import Share
-from ui.components import charts, controls, session
+from ui.components import charts, controls, headline, session
+from ui.components.headline import (  # noqa: F401 - re-exported: the first screen's vocabulary
+    ANY_WAR,
+    MINUS,
+    ROW_LABELS,
+    chart_measures,
+    row_label,
+    share,
+    signed,
+)
 
-ANY_WAR = "any_war"  # the measure name used by scenario files (sim.lessons.ANY_WAR)
-#: A measure's row in the headline chart.
-ROW_LABELS = {ANY_WAR: "Any fighting"}
 #: A concession in a few words, for the scenario picker ("deal: Thors in 80% (+79)").
 SHORT_CONCESSIONS = {
     "pledge": "pledge",
@@ -52,16 +56,9 @@ SHORT_CONCESSIONS = {
 }
 #: The verb of the what-to-do sentence, by widget kind.
 VERBS = {"float": "move", "datetime": "move", "bool": "switch", "choice": "change"}
-MINUS = "\N{MINUS SIGN}"
 
 
 # --- measures -----------------------------------------------------------------------------------
-
-
-def row_label(measure: str) -> str:
-    if measure in CONCESSIONS:
-        return f"Deal includes: {CONCESSION_LABELS.get(measure, measure)}"
-    return ROW_LABELS.get(measure, LABELS.get(measure, measure))
 
 
 def watch_phrase(measure: str) -> str:
@@ -71,29 +68,6 @@ def watch_phrase(measure: str) -> str:
     if measure in OUTCOMES:
         return f"the share of histories ending in {summary.in_sentence(LABELS[measure])}"
     return f"how often the deal includes {CONCESSION_PHRASES.get(measure, measure)}"
-
-
-def share(r: Results, measure: str) -> Share:
-    """One side's share of a measure with its 95% interval (deals: share of all histories)."""
-    if measure == ANY_WAR:
-        return summary.war_share(r)
-    if measure in OUTCOMES:
-        return summary.outcome_shares(r)[measure]
-    return summary.deal_shares(r)[measure]
-
-
-def chart_measures(measure: str) -> list[str]:
-    """The headline measure and the danger beside it: any fighting, or for any fighting itself
-    the use of nuclear weapons."""
-    return [measure, ANY_WAR if measure != ANY_WAR else "nuclear_war"]
-
-
-def signed(points: float, decimals: int = 1) -> str:
-    """'+4.7' / '−4.7' with a true minus sign (points, not shares)."""
-    text = f"{abs(points):.{decimals}f}"
-    if float(text) == 0:
-        return text
-    return ("+" if points > 0 else MINUS) + text
 
 
 def effect_words(p: Paired, measure: str) -> str:
@@ -188,54 +162,6 @@ def inline_settings(names: tuple[str, ...], reference: Params) -> None:
     st.caption("Every other setting is in the sidebar, under Settings.")
 
 
-def headline_figure(p: Paired, measure: str, runs: int) -> charts.Figure:
-    """Bars with 95% whiskers and printed values: the headline measure and the danger beside it,
-    this scenario above the baseline."""
-    measures = chart_measures(measure)
-    rows: list[dict[str, object]] = []
-    for m in measures:
-        for run, r in ((charts.SCENARIO, p.scenario), (charts.BASELINE, p.baseline)):
-            s = share(r, m)
-            rows.append(
-                {
-                    "category": row_label(m),
-                    "run": run,
-                    "share": s.share,
-                    "lo": s.lo,
-                    "hi": s.hi,
-                    "value": summary.percent(s.share),
-                    "text": f"{summary.percent(s.share)} (95% interval "
-                    f"{summary.percent(s.lo)}–{summary.percent(s.hi)})",
-                }
-            )
-    order = [row_label(m) for m in measures]
-    # Room on the right for the printed values; the axis starts at 0 (no exaggeration).
-    top = min(1.0, max(float(r["hi"]) for r in rows) * 1.3 + 0.02)  # type: ignore[arg-type]
-    x = alt.X(
-        "share:Q",
-        title="Share of histories",
-        scale=alt.Scale(domain=[0, top], nice=False),
-        axis=alt.Axis(format="%", tickCount=4, labelFlush=True),
-    )
-    chart = charts.grouped_bars(rows, order, "Share of histories", x=x, values=True, row_height=56)
-    spec = charts.spec_of(chart, "first-screen")
-    spec.setdefault("config", {}).setdefault("text", {})["fontSize"] = charts.FONT
-    d = summary.measure_difference(p, measure)
-    scen, base_share = share(p.scenario, measure), share(p.baseline, measure)
-    caption = (
-        f"{row_label(measure)}: {summary.percent(scen.share)} in this scenario, "
-        f"{summary.percent(base_share.share)} in the baseline"
-    )
-    if p.scenario is not p.baseline:
-        caption += (
-            f" ({signed(d.share * 100)} points, 95% interval {signed(d.lo * 100)} to "
-            f"{signed(d.hi * 100)})"
-        )
-    caption += f", on the same {runs:,} histories. Black lines: 95% intervals."
-    detail = "; ".join(f"{r['category']}, {r['run'].lower()}: {r['text']}" for r in rows)  # type: ignore[attr-defined]
-    return charts.Figure(spec, caption, detail + ".")
-
-
 def lesson_point(lesson: str) -> str:
     """The sentences of a lesson from 'The lesson:' on (its point, without the history before
     it), capitalised; the whole lesson when it has no such marker."""
@@ -273,8 +199,15 @@ def what_it_did(p: Paired, scenario: Scenario, changed: bool) -> str:
     return text.replace("$", r"\$")
 
 
-def show(settings: session.Settings, p: Paired | None, projector: bool) -> None:
-    """The first screen: what to do, the settings, the chart, what changed and why it matters."""
+def show(
+    settings: session.Settings,
+    p: Paired | None,
+    projector: bool,
+    figure: charts.Figure | None = None,
+) -> None:
+    """The first screen: what to do, the settings, the chart, what changed and why it matters.
+    `figure`: the headline chart when the worker pool built it with the page's runs (else it is
+    built here)."""
     names, measure = settings.scenario.focus()
     names = tuple(n for n in names if n in SPECS)
     with st.container(key="first_todo"):
@@ -286,8 +219,10 @@ def show(settings: session.Settings, p: Paired | None, projector: bool) -> None:
         if p is None:
             st.info("The chart returns when the settings hold together again.")
             return
-        figure = headline_figure(p, measure, settings.runs)
-        spec = charts.for_projector(figure.spec) if projector else figure.spec
+        if figure is None:
+            figure = headline.figure(p, measure, settings.runs)
+        # A copy for the projector: a figure from the pool is cached and shared by every session.
+        spec = charts.for_projector(copy.deepcopy(figure.spec)) if projector else figure.spec
         st.vega_lite_chart(
             spec,
             width="stretch",

@@ -383,9 +383,9 @@ def run_key(key: str, seed: int, runs: int) -> tuple[str, str, int, int]:
 
 
 def figures_key(
-    scen_key: str, base_key: str, seed: int, runs: int, title: str
-) -> tuple[str, str, str, int, int, str]:
-    return ("figures", scen_key, base_key, seed, runs, title)
+    scen_key: str, base_key: str, seed: int, runs: int, title: str, measure: str = ""
+) -> tuple[str, str, str, int, int, str, str]:
+    return ("figures", scen_key, base_key, seed, runs, title, measure)
 
 
 def request_page(
@@ -396,10 +396,12 @@ def request_page(
     seed: int,
     runs: int,
     title: str,
+    measure: str = "",
 ) -> Status:
-    """The scenario's run, the baseline's and their charts: values (Results, Results, Figures)."""
+    """The scenario's run, the baseline's and their charts (with the first screen's headline
+    chart of `measure`, when given): values (Results, Results, Figures)."""
     scen_key, base_key = scenario.key(), baseline.key()
-    figs = figures_key(scen_key, base_key, seed, runs, title)
+    figs = figures_key(scen_key, base_key, seed, runs, title, measure)
 
     def unpack(result: tuple[Results, Results, Figures]) -> list[tuple[Hashable, Any]]:
         scen_run, base_run, figures = result
@@ -415,7 +417,7 @@ def request_page(
         figs,
         [run_key(scen_key, seed, runs), run_key(base_key, seed, runs), figs],
         page_job,
-        (scen_key, base_key, seed, runs, title, base_run),
+        (scen_key, base_key, seed, runs, title, base_run, measure),
         unpack,
     )
 

@@ -7,6 +7,8 @@ Streamlit. A worker also watches the server that started it and exits when it is
 
 from __future__ import annotations
 
+import collections
+import datetime as dt
 import functools
 import os
 import threading
@@ -14,10 +16,10 @@ import time
 from dataclasses import dataclass
 
 from sim import ensemble, history
-from sim.ensemble import Results
+from sim.ensemble import Paired, Results
 from sim.limits import runs_error
 from sim.params import Params
-from ui.components import charts
+from ui.components import charts, headline
 
 #: Runs each worker keeps for itself, so a scenario's baseline is computed once per worker.
 WORKER_RUNS = 8
@@ -43,6 +45,7 @@ class Figures:
     fans: tuple[charts.Figure, charts.Figure]  # scenario, baseline
     resolution: charts.Figure
     concession: charts.Figure
+    headline: charts.Figure | None = None  # the first screen's chart (when a measure was asked)
 
 
 def run_job(key: str, seed: int, runs: int) -> Results:
@@ -57,27 +60,59 @@ def page_job(
     runs: int,
     title: str,
     base_run: Results | None = None,
+    measure: str = "",
 ) -> tuple[Results, Results, Figures]:
     """A scenario and its baseline on the same seed (common random numbers), and their charts.
     `base_run`: the baseline's run when the server has it already (so it is computed once per
-    server, not once per worker)."""
+    server, not once per worker). `measure`: the first screen's headline measure (its chart is
+    built here too), or "" for none."""
     scen_run = _run(scen_key, seed, runs)
     if base_run is None:
         base_run = _run(base_key, seed, runs)
     scen, base = charts.side_of(scen_run), charts.side_of(base_run)
     end = charts.fan_end(scen, base)
+    # As ui.components.cache.page pairs them: the same object when the settings are the
+    # baseline's (as run_paired does), which the headline's caption tells apart.
+    same = Params.from_key(scen_key) == base_run.params
+    paired = Paired(base_run, base_run) if same else Paired(scen_run, base_run)
     figures = Figures(
         scenario=scen,
         baseline=base,
         outcome=charts.outcome_figure(scen, base, title),
         fans=(
-            charts.fan_figure(scen, f"This scenario: {title}", charts.SCENARIO_COLOUR, end),
-            charts.fan_figure(base, "Baseline", charts.BASELINE_COLOUR, end),
+            fan_figure(scen, f"This scenario: {title}", charts.SCENARIO_COLOUR, end),
+            fan_figure(base, "Baseline", charts.BASELINE_COLOUR, end),
         ),
         resolution=charts.resolution_figure(scen, base),
         concession=charts.concession_figure(scen, base),
+        headline=headline.figure(paired, measure, runs) if measure else None,
     )
     return scen_run, base_run, figures
+
+
+#: Fan chart specs each worker keeps. A fan is the dearest chart (about a third of a page's chart
+#: time), and its drawing is often the same from one move to the next: the baseline's always (per
+#: seed and end date), the scenario's often (its percentiles are whole rungs of the ladder); only
+#: its caption's shares change, and those are cheap.
+FAN_SPECS = 64
+_fans: collections.OrderedDict[tuple[object, ...], charts.Spec] = collections.OrderedDict()
+
+
+def fan_figure(
+    side: charts.Side, title: str, colour: str, end: dt.datetime | None
+) -> charts.Figure:
+    """`charts.fan_figure`, its spec remembered by everything the drawing is made of (the fan's
+    percentiles, the title, colour and end date); the caption and words made anew."""
+    key = (side.fan.shape, side.fan.tobytes(), title, colour, end)
+    spec = _fans.get(key)
+    if spec is None:
+        figure = charts.fan_figure(side, title, colour, end)
+        _fans[key] = figure.spec
+        while len(_fans) > FAN_SPECS:
+            _fans.popitem(last=False)
+        return figure
+    _fans.move_to_end(key)
+    return charts.Figure(spec, *charts.fan_text(side, title))
 
 
 def replay_job(key: str, seed: int, index: int) -> history.History:

@@ -390,7 +390,7 @@ def main() -> None:
             p = page.paired
     # The first screen (above the fold at 1280x720, on a projector too): what to do, the
     # scenario's settings, its headline chart and its lesson; the cards and notes after it.
-    first_screen.show(settings, p, presenting())
+    first_screen.show(settings, p, presenting(), page.figures.headline if page else None)
     if p is not None:
         headline(p)
     scenario_intro(settings)
