@@ -85,7 +85,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.escalation_path = np.zeros((calendar.N_STEPS, self.world.n), dtype=np.int8)
         self.record = record
         self.log: list[Event] = []
-        self._u = np.zeros((self.world.n, N_COLUMNS))
+        # This step's uniforms, made on first use (`uniform`); zeros before the first step.
+        self._u: npt.NDArray[np.float64] | None = np.zeros((self.world.n, N_COLUMNS))
         self.us = UnitedStates(self)
         self.uk = UnitedKingdom(self)
         self.ussr = SovietUnion(self)
@@ -132,7 +133,14 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def uniform(self, column: int) -> npt.NDArray[np.float64]:
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
-        return self._u[:, column]
+        u = self._u
+        if u is None:  # the step's first call: its numbers are made now (see `step`)
+            if self._finished.rows is None:
+                u = self.random_blocks.next()
+            else:  # only the histories still in `world` (see sim.compaction)
+                u = self.random_blocks.next_for(self._finished.rows)
+            self._u = u
+        return u[:, column]
 
     def finish(self, rows: Mask | None, outcome: int) -> None:
         """End `rows` (None: no history) with `outcome`."""
@@ -200,10 +208,9 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     # --- the schedule --------------------------------------------------------------------------
     def step(self) -> None:
-        if self._finished.rows is None:
-            self._u = self.random_blocks.next()
-        else:  # only the histories still in `world` (see sim.compaction)
-            self._u = self.random_blocks.next_for(self._finished.rows)
+        # The step's uniforms are made on first use (`uniform`), and skipped if nothing uses them
+        # (`_end_step`): before ExComm decides, a third of the steps, nothing does.
+        self._u = None
         if self.step_index < w.DECISION_STEP and not (self.record or self.controllers):
             # Before ExComm decides (20 Oct) nobody can act: only the sites grow and incidents
             # nobody chose are counted. Same numbers as the full schedule, at a third of the cost.
@@ -235,6 +242,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def _end_step(self) -> None:
         """Record the rung every history stands on, and move the clock."""
+        if self._u is None:  # nothing drew this step's numbers: move past them all the same
+            self.random_blocks.skip()
         wd = self.world
         if self._finished.rows is None:
             self.escalation_path[self.step_index] = wd.escalation
