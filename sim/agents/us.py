@@ -253,8 +253,7 @@ class UnitedStates(CrisisAgent):
                 world.cohesion[rows] -= PUBLIC_TRADE_COHESION_COST
             # Any Jupiter assurance came with the pledge, as on the evening of 27 Oct [OH].
             if action != "offer_pledge":
-                unsent = rows & (world.us_pledge < 0)
-                world.us_pledge = np.where(unsent, step, world.us_pledge).astype(np.int16)
+                np.putmask(world.us_pledge, rows & (world.us_pledge < 0), step)
         model.start_war(
             self.chose(decision, "air_strike"), w.STRIKE, "US air strike on the missile sites"
         )

@@ -191,9 +191,7 @@ class SovietUnion(CrisisAgent):
             self.send(decision, action, message)
         press = self.chose(decision, "press_berlin")
         if press is not None:
-            world.berlin = np.where(press, np.minimum(world.berlin + 1, 2), world.berlin).astype(
-                np.int16
-            )
+            np.putmask(world.berlin, press, np.minimum(world.berlin + 1, 2))
         accept = self.chose(decision, "accept")
         if accept is None:
             model.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
