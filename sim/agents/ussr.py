@@ -99,7 +99,10 @@ class SovietUnion(CrisisAgent):
         if step < w.SPEECH_STEP and not (model.record or np.count_nonzero(at_war)):
             return {}, self.nothing_legal()  # Moscow does not know it is found out; no war yet
         public = world.course_quarantine if step >= w.SPEECH_STEP else np.zeros(world.n, bool)
-        calm = public & ~at_war  # public and not at war
+        # Public and not at war, or at war; in running histories only (an action legal only in
+        # finished ones need not be weighed: `decide`).
+        calm = public & ~at_war & world.active
+        war = at_war & world.active
         blockade = calm if step >= w.QUARANTINE_STEP else np.zeros(world.n, dtype=bool)
         linkage = params.b("ussr.berlin_linkage")
         halt, offer, accept = index("halt_ships"), index("offer_withdrawal"), index("accept")
@@ -113,9 +116,9 @@ class SovietUnion(CrisisAgent):
         if linkage:  # Berlin is on the table only in the linkage scenario
             legal[berlin] = offered & world.unsent(world.ussr_berlin)
         # Something to accept: a pledge known in Moscow, in the quarantine or in a war [OH].
-        legal[accept] = (blockade | at_war) & world.known(world.us_pledge, step, delay)
+        legal[accept] = (blockade | war) & world.known(world.us_pledge, step, delay)
         legal[climb_down] = blockade
-        legal[press_berlin] = (public | at_war) & (world.berlin < 2)
+        legal[press_berlin] = (calm | war) & (world.berlin < 2)  # public or at war
         if self.nothing_to_choose(legal):
             return {}, legal
 
