@@ -85,7 +85,6 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.escalation_path = np.zeros((calendar.N_STEPS, self.world.n), dtype=np.int8)
         self.record = record
         self.log: list[Event] = []
-        # This step's uniforms, made on first use (`uniform`); zeros before the first step.
         self._u: npt.NDArray[np.float64] | None = np.zeros((self.world.n, N_COLUMNS))
         self.us = UnitedStates(self)
         self.uk = UnitedKingdom(self)
@@ -133,14 +132,9 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def uniform(self, column: int) -> npt.NDArray[np.float64]:
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
-        u = self._u
-        if u is None:  # the step's first call: its numbers are made now (see `step`)
-            if self._finished.rows is None:
-                u = self.random_blocks.next()
-            else:  # only the histories still in `world` (see sim.compaction)
-                u = self.random_blocks.next_for(self._finished.rows)
-            self._u = u
-        return u[:, column]
+        if self._u is None:  # the step's first call: its numbers are made now (see `step`)
+            self._u = self.random_blocks.draw(self._finished.rows)
+        return self._u[:, column]
 
     def finish(self, rows: Mask | None, outcome: int) -> None:
         """End `rows` (None: no history) with `outcome`."""
@@ -209,9 +203,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     # --- the schedule --------------------------------------------------------------------------
     def step(self) -> None:
-        # The step's uniforms are made on first use (`uniform`), and skipped if nothing uses them
-        # (`_end_step`): before ExComm decides, a third of the steps, nothing does.
-        self._u = None
+        self._u = None  # made on first use (`uniform`), skipped if none is (`_end_step`)
         if self.step_index < w.DECISION_STEP and not (self.record or self.controllers):
             # Before ExComm decides (20 Oct) nobody can act: only the sites grow and incidents
             # nobody chose are counted. Same numbers as the full schedule, at a third of the cost.
@@ -332,6 +324,9 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
                 "Office (oil is not an offensive weapon, S:56–58)",
                 at=tankers_at,
             )
+        due = (self.scheduled("uk.thor_offer_time"), self.scheduled("uk.berlin_proposal_time"))
+        if t not in due:  # neither British initiative is due (most steps)
+            return
         self._british_initiative(
             "thor",
             p.s("uk.thor_offer") != "none",

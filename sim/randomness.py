@@ -75,6 +75,10 @@ class RandomBlocks:
             at += hi - lo
         return out
 
+    def draw(self, rows: npt.NDArray[np.intp] | None) -> npt.NDArray[np.float64]:
+        """`next()`, or `next_for(rows)` where only some histories are left (`rows` not None)."""
+        return self.next() if rows is None else self.next_for(rows)
+
     def skip(self) -> None:
         """Move past the next step's uniforms without making them, for a step that uses none:
         what follows is the same as after `next()`, at ~1/50 of its cost (PCG64 makes one
