@@ -320,7 +320,8 @@ class Incidents:
         # u < 1, so u x total <= total: the count is at most the last kind's index.
         kind = (cumulative < threshold).sum(axis=0)
         # severity x (1 + danger), danger looked up by rung and incidents so far (`FELT`).
-        felt = np.minimum(world.incidents.take(rows), w.INCIDENTS_FELT)
+        so_far = world.incidents.take(rows)
+        felt = np.minimum(so_far, w.INCIDENTS_FELT)
         x = SEVERITY.take(kind) * FELT[e, felt]
         # A side fails to contain it where its uniform is at least (1 − r)^(x f): both sides'
         # chances in one exp.
@@ -328,7 +329,7 @@ class Incidents:
         fails = (model.uniform(COLUMN["us_steps_back"]).take(rows) >= contained[0]) | (
             model.uniform(COLUMN["ussr_steps_back"]).take(rows) >= contained[1]
         )  # not contained, by incident
-        world.incidents[rows] += 1
+        world.incidents.put(rows, so_far + 1)  # (`rows` are distinct)
         if WEEK_FIRST_STEP <= model.step_index < WEEK_END_STEP:
             world.incidents_week[rows] += 1
         if model.record and rows[0] == 0:

@@ -256,7 +256,8 @@ class SovietUnion(CrisisAgent):
             known[concession] = world.known(getattr(world, message), step, delay)
             if concession == "thor_immobilisation":
                 known[concession] &= world.sent(world.ussr_turkey)
-            terms[known[concession]] |= w.CONCESSION_BIT[concession]
+            # (a masked ufunc: a third of the cost of `terms[mask] |= bit`)
+            np.bitwise_or(terms, w.CONCESSION_BIT[concession], out=terms, where=known[concession])
         return terms
 
 
