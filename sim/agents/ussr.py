@@ -156,11 +156,11 @@ class SovietUnion(CrisisAgent):
             + prefs.offer_pressure_per_day * min(days_blockade, prefs.offer_pressure_days_max),
         }
         shortfall = np.maximum(expected - gains, 0.0)
+        deal = prefs.accept_base + gains
+        if self.berlin_offered:  # (else the plan costs nothing anywhere: `__init__`)
+            deal = deal - self.west_berlin_cost()
         c["what_the_deal_gives"] = {
-            accept: prefs.accept_base
-            + gains
-            - self.west_berlin_cost()
-            - prefs.shortfall * resolve * shortfall,
+            accept: deal - prefs.shortfall * resolve * shortfall,
             turkey: prefs.demand_turkey + resolve,
             berlin: prefs.demand_berlin,
         }
@@ -215,6 +215,10 @@ class SovietUnion(CrisisAgent):
         share = prefs.thor_share_public if public else prefs.thor_share_private
         self.thor_value = share * prefs.expect_turkey  # only against a Turkey demand: `gains`
         self.berlin_cost = prefs.cost_west_berlin_plan  # a cost, linkage or not (S:83–86)
+        # Whether Britain makes either offer in this run: if not, its term is 0 everywhere and is
+        # left out (adding or subtracting 0 changes no sum; a step's reasons cost fewer calls).
+        self.thor_offered = params.s("uk.thor_offer") != "none"
+        self.berlin_offered = params.b("uk.berlin_proposal")
 
     def gains(self) -> Array:
         """Value to Moscow of the concessions to it that are on the table and known in Moscow."""
@@ -224,9 +228,10 @@ class SovietUnion(CrisisAgent):
             prefs.gain_pledge * world.known(world.us_pledge, step, delay)
             + prefs.gain_secret_jupiters * world.known(world.us_secret_jupiters, step, delay)
             + prefs.gain_public_jupiters * world.known(world.us_public_jupiters, step, delay)
-            + self.thor_value
-            * (world.known(world.uk_thor, step, delay) & world.sent(world.ussr_turkey))
         )
+        if self.thor_offered:
+            thor = world.known(world.uk_thor, step, delay) & world.sent(world.ussr_turkey)
+            gains = gains + self.thor_value * thor
         return gains
 
     def west_berlin_cost(self) -> Array:
