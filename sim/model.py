@@ -144,7 +144,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if not np.count_nonzero(rows):
             return
         wd = self.world
-        # putmask: a boolean-mask assignment at a third of the cost of `a[rows] = x`
+        # putmask: a boolean-mask assignment cheaper than `a[rows] = x`
         np.putmask(wd.outcome, rows, outcome)
         np.putmask(wd.resolved_step, rows, self.step_index)
         np.putmask(wd.active, rows, False)

@@ -261,7 +261,7 @@ class SovietUnion(CrisisAgent):
             known[concession] = world.known(getattr(world, message), step, delay)
             if concession == "thor_immobilisation":
                 known[concession] &= world.sent(world.ussr_turkey)
-            # (a masked ufunc: a third of the cost of `terms[mask] |= bit`)
+            # (a masked ufunc: cheaper than `terms[mask] |= bit`, a gather and a scatter)
             np.bitwise_or(terms, w.CONCESSION_BIT[concession], out=terms, where=known[concession])
         return terms
 
