@@ -131,9 +131,11 @@ class SovietUnion(CrisisAgent):
             prefs.gain_pledge
             + prefs.expect_turkey_aim
             + (prefs.expect_turkey - prefs.expect_turkey_aim) * world.sent(world.ussr_turkey)
-            + prefs.expect_berlin * world.sent(world.ussr_berlin)
-            + prefs.expect_tankers * world.tankers
         )
+        if linkage:  # (else no Berlin demand is ever made: `__init__`)
+            expected = expected + prefs.expect_berlin * world.sent(world.ussr_berlin)
+        if self.tankers:  # (else no tanker is ever stopped)
+            expected = expected + prefs.expect_tankers * world.tankers
         gains = self.gains()
 
         # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
@@ -215,19 +217,26 @@ class SovietUnion(CrisisAgent):
         share = prefs.thor_share_public if public else prefs.thor_share_private
         self.thor_value = share * prefs.expect_turkey  # only against a Turkey demand: `gains`
         self.berlin_cost = prefs.cost_west_berlin_plan  # a cost, linkage or not (S:83–86)
-        # Whether Britain makes either offer in this run: if not, its term is 0 everywhere and is
-        # left out (adding or subtracting 0 changes no sum; a step's reasons cost fewer calls).
+        # Whether Britain makes either offer, Washington widens the quarantine to tankers, and its
+        # Jupiter assurance is public or secret, in this run: a term for what cannot happen is 0
+        # everywhere and is left out (adding 0 to these sums of terms >= 0 changes no bit; the
+        # step's reasons cost fewer calls).
         self.thor_offered = params.s("uk.thor_offer") != "none"
         self.berlin_offered = params.b("uk.berlin_proposal")
+        self.tankers = params.b("us.widen_to_tankers")
+        self.public_trade = params.b("us.public_jupiter_trade")
 
     def gains(self) -> Array:
         """Value to Moscow of the concessions to it that are on the table and known in Moscow."""
         model, world, prefs = self.model, self.model.world, self.prefs
         step, delay = model.step_index, model.delay_steps
-        gains: Array = (
-            prefs.gain_pledge * world.known(world.us_pledge, step, delay)
-            + prefs.gain_secret_jupiters * world.known(world.us_secret_jupiters, step, delay)
-            + prefs.gain_public_jupiters * world.known(world.us_public_jupiters, step, delay)
+        # Only one of the two Jupiter assurances can be given in a run (`__init__`).
+        if self.public_trade:
+            jupiters, gain = world.us_public_jupiters, prefs.gain_public_jupiters
+        else:
+            jupiters, gain = world.us_secret_jupiters, prefs.gain_secret_jupiters
+        gains: Array = prefs.gain_pledge * world.known(world.us_pledge, step, delay) + (
+            gain * world.known(jupiters, step, delay)
         )
         if self.thor_offered:
             thor = world.known(world.uk_thor, step, delay) & world.sent(world.ussr_turkey)
