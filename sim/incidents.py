@@ -263,7 +263,7 @@ class Incidents:
             total = total_by_rung.take(world.escalation)
             extra = self.extra_rates(world, step)
             for _, rate in extra:  # usually none: ships stop sailing, the alert is rare
-                total = total + rate
+                total += rate  # (`total` is a new array: `take` made it)
             occurs = np.flatnonzero(
                 world.active & (model.uniform(COLUMN["incident_occurs"]) < total)
             )
@@ -287,12 +287,14 @@ class Incidents:
         if line:
             # After the quarantine starts no history enters the peaceful rungs and ships only
             # turn back: once no running history has ships sailing, none will (tankers aside).
-            self.sailing = bool(np.count_nonzero(running & (world.ships_en_route > 0.5)))
+            at_sea = world.ships_en_route > 0.5
+            self.sailing = bool(np.count_nonzero(running & at_sea))
             ships = self.sailing or bool(np.count_nonzero(running & world.tankers))
         alert = alert and bool(np.count_nonzero(running & world.uk_alert))
         if ships:
-            sailing = np.where(world.ships_en_route > 0.5, world.ships_en_route, 0.0)
-            share = sailing / w.SHIPS_EN_ROUTE + TANKER_SHIPS * world.tankers
+            share = np.where(at_sea, world.ships_en_route, 0.0) / w.SHIPS_EN_ROUTE
+            if self.tankers:  # (else no tanker is stopped anywhere: adding 0 changes nothing)
+                share = share + TANKER_SHIPS * world.tankers
             rate = np.where(peace, share, 0.0) * (RATES[self.ships] * self.scale)
             extra.append((self.ships, rate))
         if alert:
@@ -318,7 +320,8 @@ class Incidents:
         # u < 1, so u x total <= total: the count is at most the last kind's index.
         kind = (cumulative < threshold).sum(axis=0)
         # severity x (1 + danger), danger looked up by rung and incidents so far (`FELT`).
-        felt = np.minimum(world.incidents.take(rows), w.INCIDENTS_FELT)
+        so_far = world.incidents.take(rows)
+        felt = np.minimum(so_far, w.INCIDENTS_FELT)
         x = SEVERITY.take(kind) * FELT[e, felt]
         # A side fails to contain it where its uniform is at least (1 − r)^(x f): both sides'
         # chances in one exp.
@@ -326,7 +329,7 @@ class Incidents:
         fails = (model.uniform(COLUMN["us_steps_back"]).take(rows) >= contained[0]) | (
             model.uniform(COLUMN["ussr_steps_back"]).take(rows) >= contained[1]
         )  # not contained, by incident
-        world.incidents[rows] += 1
+        world.incidents.put(rows, so_far + 1)  # (`rows` are distinct)
         if WEEK_FIRST_STEP <= model.step_index < WEEK_END_STEP:
             world.incidents_week[rows] += 1
         if model.record and rows[0] == 0:

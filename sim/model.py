@@ -85,7 +85,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         self.escalation_path = np.zeros((calendar.N_STEPS, self.world.n), dtype=np.int8)
         self.record = record
         self.log: list[Event] = []
-        self._u = np.zeros((self.world.n, N_COLUMNS))
+        self._u: npt.NDArray[np.float64] | None = np.zeros((self.world.n, N_COLUMNS))
         self.us = UnitedStates(self)
         self.uk = UnitedKingdom(self)
         self.ussr = SovietUnion(self)
@@ -132,6 +132,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def uniform(self, column: int) -> npt.NDArray[np.float64]:
         """This step's uniform draws for one purpose (see `sim.randomness.COLUMNS`)."""
+        if self._u is None:  # the step's first call: its numbers are made now (see `step`)
+            self._u = self.random_blocks.draw(self._finished.rows)
         return self._u[:, column]
 
     def finish(self, rows: Mask | None, outcome: int) -> None:
@@ -142,9 +144,10 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         if not np.count_nonzero(rows):
             return
         wd = self.world
-        wd.outcome[rows] = outcome
-        wd.resolved_step[rows] = self.step_index
-        wd.active[rows] = False
+        # putmask: a boolean-mask assignment cheaper than `a[rows] = x`
+        np.putmask(wd.outcome, rows, outcome)
+        np.putmask(wd.resolved_step, rows, self.step_index)
+        np.putmask(wd.active, rows, False)
         if self.record and rows[0]:
             from sim.outcomes import LABELS, OUTCOMES
 
@@ -159,19 +162,19 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
             return
         wd = self.world
         fresh = rows & (wd.escalation < w.STRIKE)
-        wd.strike_step[fresh] = self.step_index
+        np.putmask(wd.strike_step, fresh, self.step_index)
         # Kennedy's fear [OH]: Soviet forces in Cuba answer a strike or a landing with nuclear
         # weapons (MRBMs, and tactical FKR and Luna warheads [Dobbs, FAS12]), the more likely the
         # more of the missiles are operational and the more local commanders act on their own
         # (`ussr.strike_response` at the default autonomy; `STRIKE_AUTONOMY`).
         response = self.strike_response * wd.missiles_operational
         nuclear = rows & (self.uniform(COLUMN["strike_response"]) < response)
-        wd.escalation[rows] = rung
+        np.putmask(wd.escalation, rows, rung)
         if rung == w.INVASION:
-            wd.invasion_step[rows] = self.step_index
+            np.putmask(wd.invasion_step, rows, self.step_index)
         if self.record and rows[0]:
             self.event("us", "scheduled", text)
-        wd.escalation[nuclear] = w.NUCLEAR
+        np.putmask(wd.escalation, nuclear, w.NUCLEAR)
         np.maximum(wd.peak, wd.escalation, out=wd.peak)
         if self.record and nuclear[0]:
             self.event("ussr", "incident", "Soviet forces in Cuba answer with nuclear weapons")
@@ -200,10 +203,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     # --- the schedule --------------------------------------------------------------------------
     def step(self) -> None:
-        if self._finished.rows is None:
-            self._u = self.random_blocks.next()
-        else:  # only the histories still in `world` (see sim.compaction)
-            self._u = self.random_blocks.next_for(self._finished.rows)
+        self._u = None  # made on first use (`uniform`), skipped if none is (`_end_step`)
         if self.step_index < w.DECISION_STEP and not (self.record or self.controllers):
             # Before ExComm decides (20 Oct) nobody can act: only the sites grow and incidents
             # nobody chose are counted. Same numbers as the full schedule, at a third of the cost.
@@ -235,6 +235,8 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
 
     def _end_step(self) -> None:
         """Record the rung every history stands on, and move the clock."""
+        if self._u is None:  # nothing drew this step's numbers: move past them all the same
+            self.random_blocks.skip()
         wd = self.world
         if self._finished.rows is None:
             self.escalation_path[self.step_index] = wd.escalation
@@ -322,6 +324,9 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
                 "Office (oil is not an offensive weapon, S:56–58)",
                 at=tankers_at,
             )
+        due = (self.scheduled("uk.thor_offer_time"), self.scheduled("uk.berlin_proposal_time"))
+        if t not in due:  # neither British initiative is due (most steps)
+            return
         self._british_initiative(
             "thor",
             p.s("uk.thor_offer") != "none",
@@ -393,7 +398,7 @@ class CrisisModel(mesa.Model):  # type: ignore[misc]
         wd.ships_en_route -= turned
         wd.ships_turned_back += turned
         first = turning & (wd.turnback_step < 0)
-        wd.turnback_step[first] = t
+        np.putmask(wd.turnback_step, first, t)
 
     def _settle_wars(self) -> None:
         wd, t = self.world, self.step_index

@@ -49,11 +49,13 @@ class RandomBlocks:
         self._n = stop - start
         root = np.random.SeedSequence(seed)
         self._parts: list[tuple[np.random.Generator, int, int]] = []
+        self._bits: list[np.random.PCG64] = []  # each part's bit generator (see `skip`)
         for block in range(start // BLOCK, (stop - 1) // BLOCK + 1):
             child = np.random.SeedSequence(root.entropy, spawn_key=(block,))
             lo = max(start - block * BLOCK, 0)
             hi = min(stop - block * BLOCK, BLOCK)
-            self._parts.append((np.random.Generator(np.random.PCG64(child)), lo, hi))
+            self._bits.append(np.random.PCG64(child))
+            self._parts.append((np.random.Generator(self._bits[-1]), lo, hi))
         self._retired = [False] * len(self._parts)  # no longer drawn from: see next_for
 
     def next(self) -> npt.NDArray[np.float64]:
@@ -72,6 +74,18 @@ class RandomBlocks:
                 out[at : at + hi - lo] = g.random((BLOCK, N_COLUMNS))[lo:hi]
             at += hi - lo
         return out
+
+    def draw(self, rows: npt.NDArray[np.intp] | None) -> npt.NDArray[np.float64]:
+        """`next()`, or `next_for(rows)` where only some histories are left (`rows` not None)."""
+        return self.next() if rows is None else self.next_for(rows)
+
+    def skip(self) -> None:
+        """Move past the next step's uniforms without making them, for a step that uses none:
+        what follows is the same as after `next()`, at ~1/50 of its cost (PCG64 makes one
+        64-bit draw per uniform and can jump ahead)."""
+        for bits, retired in zip(self._bits, self._retired, strict=True):
+            if not retired:
+                bits.advance(BLOCK * N_COLUMNS)
 
     def next_for(self, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
         """The uniforms of the next step for some histories only: `rows` are ascending positions

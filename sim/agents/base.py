@@ -247,8 +247,7 @@ class CrisisAgent(mesa.Agent):  # type: ignore[misc]
         rows = self.chose(decision, action)
         if rows is None:
             return None
-        world, step = self.model.world, self.model.step_index
-        setattr(world, field, np.where(rows, step, getattr(world, field)).astype(np.int16))
+        np.putmask(getattr(self.model.world, field), rows, self.model.step_index)
         return rows
 
     def send(self, decision: Decision, action: str, message: str) -> Mask | None:

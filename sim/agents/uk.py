@@ -137,10 +137,10 @@ class UnitedKingdom(CrisisAgent):
         if self.model.step_index < w.UK_TOLD_STEP:  # London does not know yet: nothing moves
             return
         target = self.targets.take(decision.choice)
-        world.uk_advice = np.where(
+        np.putmask(
+            world.uk_advice,
             world.active,
             ADVICE_MEMORY * world.uk_advice + (1 - ADVICE_MEMORY) * target,
-            world.uk_advice,
         )
         alert = self.chose(decision, "raise_alert")
         if alert is not None:

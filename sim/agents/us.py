@@ -127,8 +127,11 @@ class UnitedStates(CrisisAgent):
         if step < w.SPEECH_STEP and not (model.record or np.count_nonzero(at_war)):
             return {}, legal  # before the speech only a war (the strike course) leaves a choice
         no_one = np.zeros(world.n, dtype=bool)
-        # On the quarantine course, public, not at war.
-        in_crisis = world.course_quarantine & ~at_war if step >= w.SPEECH_STEP else no_one
+        # On the quarantine course, public, not at war; in running histories only (an action
+        # legal only in finished ones need not be weighed: `decide`).
+        in_crisis = (
+            world.course_quarantine & ~at_war & world.active if step >= w.SPEECH_STEP else no_one
+        )
         quarantine_on = in_crisis if step >= w.QUARANTINE_STEP else no_one
         soviet_offer = world.known(world.ussr_offer, step, delay)
         turkey_demand = world.known(world.ussr_turkey, step, delay)
@@ -149,7 +152,7 @@ class UnitedStates(CrisisAgent):
         legal[strike] = quarantine_on
         # An invasion needs its force assembled; after a strike it follows the Joint Chiefs' plan
         # (scheduled in the model), not a choice here.
-        legal[invade] = in_crisis & (step >= w.INVASION_READY_STEP)
+        legal[invade] = in_crisis if step >= w.INVASION_READY_STEP else False
         legal[back_down] = quarantine_on
         if self.nothing_to_choose(legal):
             return {}, legal
@@ -253,8 +256,7 @@ class UnitedStates(CrisisAgent):
                 world.cohesion[rows] -= PUBLIC_TRADE_COHESION_COST
             # Any Jupiter assurance came with the pledge, as on the evening of 27 Oct [OH].
             if action != "offer_pledge":
-                unsent = rows & (world.us_pledge < 0)
-                world.us_pledge = np.where(unsent, step, world.us_pledge).astype(np.int16)
+                np.putmask(world.us_pledge, rows & (world.us_pledge < 0), step)
         model.start_war(
             self.chose(decision, "air_strike"), w.STRIKE, "US air strike on the missile sites"
         )

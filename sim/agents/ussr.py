@@ -99,7 +99,10 @@ class SovietUnion(CrisisAgent):
         if step < w.SPEECH_STEP and not (model.record or np.count_nonzero(at_war)):
             return {}, self.nothing_legal()  # Moscow does not know it is found out; no war yet
         public = world.course_quarantine if step >= w.SPEECH_STEP else np.zeros(world.n, bool)
-        calm = public & ~at_war  # public and not at war
+        # Public and not at war, or at war; in running histories only (an action legal only in
+        # finished ones need not be weighed: `decide`).
+        calm = public & ~at_war & world.active
+        war = at_war & world.active
         blockade = calm if step >= w.QUARANTINE_STEP else np.zeros(world.n, dtype=bool)
         linkage = params.b("ussr.berlin_linkage")
         halt, offer, accept = index("halt_ships"), index("offer_withdrawal"), index("accept")
@@ -113,9 +116,9 @@ class SovietUnion(CrisisAgent):
         if linkage:  # Berlin is on the table only in the linkage scenario
             legal[berlin] = offered & world.unsent(world.ussr_berlin)
         # Something to accept: a pledge known in Moscow, in the quarantine or in a war [OH].
-        legal[accept] = (blockade | at_war) & world.known(world.us_pledge, step, delay)
+        legal[accept] = (blockade | war) & world.known(world.us_pledge, step, delay)
         legal[climb_down] = blockade
-        legal[press_berlin] = (public | at_war) & (world.berlin < 2)
+        legal[press_berlin] = (calm | war) & (world.berlin < 2)  # public or at war
         if self.nothing_to_choose(legal):
             return {}, legal
 
@@ -128,9 +131,11 @@ class SovietUnion(CrisisAgent):
             prefs.gain_pledge
             + prefs.expect_turkey_aim
             + (prefs.expect_turkey - prefs.expect_turkey_aim) * world.sent(world.ussr_turkey)
-            + prefs.expect_berlin * world.sent(world.ussr_berlin)
-            + prefs.expect_tankers * world.tankers
         )
+        if linkage:  # (else no Berlin demand is ever made: `__init__`)
+            expected = expected + prefs.expect_berlin * world.sent(world.ussr_berlin)
+        if self.tankers:  # (else no tanker is ever stopped)
+            expected = expected + prefs.expect_tankers * world.tankers
         gains = self.gains()
 
         # Each component names the actions it pushes towards (+) or away from (-); 0 elsewhere.
@@ -153,11 +158,11 @@ class SovietUnion(CrisisAgent):
             + prefs.offer_pressure_per_day * min(days_blockade, prefs.offer_pressure_days_max),
         }
         shortfall = np.maximum(expected - gains, 0.0)
+        deal = prefs.accept_base + gains
+        if self.berlin_offered:  # (else the plan costs nothing anywhere: `__init__`)
+            deal = deal - self.west_berlin_cost()
         c["what_the_deal_gives"] = {
-            accept: prefs.accept_base
-            + gains
-            - self.west_berlin_cost()
-            - prefs.shortfall * resolve * shortfall,
+            accept: deal - prefs.shortfall * resolve * shortfall,
             turkey: prefs.demand_turkey + resolve,
             berlin: prefs.demand_berlin,
         }
@@ -191,9 +196,7 @@ class SovietUnion(CrisisAgent):
             self.send(decision, action, message)
         press = self.chose(decision, "press_berlin")
         if press is not None:
-            world.berlin = np.where(press, np.minimum(world.berlin + 1, 2), world.berlin).astype(
-                np.int16
-            )
+            np.putmask(world.berlin, press, np.minimum(world.berlin + 1, 2))
         accept = self.chose(decision, "accept")
         if accept is None:
             model.finish(self.chose(decision, "climb_down"), CLIMBDOWN)
@@ -214,18 +217,30 @@ class SovietUnion(CrisisAgent):
         share = prefs.thor_share_public if public else prefs.thor_share_private
         self.thor_value = share * prefs.expect_turkey  # only against a Turkey demand: `gains`
         self.berlin_cost = prefs.cost_west_berlin_plan  # a cost, linkage or not (S:83–86)
+        # Whether Britain makes either offer, Washington widens the quarantine to tankers, and its
+        # Jupiter assurance is public or secret, in this run: a term for what cannot happen is 0
+        # everywhere and is left out (adding 0 to these sums of terms >= 0 changes no bit; the
+        # step's reasons cost fewer calls).
+        self.thor_offered = params.s("uk.thor_offer") != "none"
+        self.berlin_offered = params.b("uk.berlin_proposal")
+        self.tankers = params.b("us.widen_to_tankers")
+        self.public_trade = params.b("us.public_jupiter_trade")
 
     def gains(self) -> Array:
         """Value to Moscow of the concessions to it that are on the table and known in Moscow."""
         model, world, prefs = self.model, self.model.world, self.prefs
         step, delay = model.step_index, model.delay_steps
-        gains: Array = (
-            prefs.gain_pledge * world.known(world.us_pledge, step, delay)
-            + prefs.gain_secret_jupiters * world.known(world.us_secret_jupiters, step, delay)
-            + prefs.gain_public_jupiters * world.known(world.us_public_jupiters, step, delay)
-            + self.thor_value
-            * (world.known(world.uk_thor, step, delay) & world.sent(world.ussr_turkey))
+        # Only one of the two Jupiter assurances can be given in a run (`__init__`).
+        if self.public_trade:
+            jupiters, gain = world.us_public_jupiters, prefs.gain_public_jupiters
+        else:
+            jupiters, gain = world.us_secret_jupiters, prefs.gain_secret_jupiters
+        gains: Array = prefs.gain_pledge * world.known(world.us_pledge, step, delay) + (
+            gain * world.known(jupiters, step, delay)
         )
+        if self.thor_offered:
+            thor = world.known(world.uk_thor, step, delay) & world.sent(world.ussr_turkey)
+            gains = gains + self.thor_value * thor
         return gains
 
     def west_berlin_cost(self) -> Array:
@@ -255,7 +270,8 @@ class SovietUnion(CrisisAgent):
             known[concession] = world.known(getattr(world, message), step, delay)
             if concession == "thor_immobilisation":
                 known[concession] &= world.sent(world.ussr_turkey)
-            terms[known[concession]] |= w.CONCESSION_BIT[concession]
+            # (a masked ufunc: cheaper than `terms[mask] |= bit`, a gather and a scatter)
+            np.bitwise_or(terms, w.CONCESSION_BIT[concession], out=terms, where=known[concession])
         return terms
 
 
