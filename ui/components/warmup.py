@@ -8,6 +8,8 @@ the first page are never held up by it. The thread, in the server process:
 - starts the worker pool (`cache.scheduler()`: forkserver workers, about 1.3 s) and asks it for
   the default view, the default scenario and its baseline at the app's default size and seed 0
   with their charts (`pool.request_page`, the page's own request and cache keys);
+- builds the first screen's chart of that view (in the server process, where the page draws it:
+  its template, `ui.components.spec_cache`, is then ready);
 - meanwhile, in a second thread, measures the scenario picker's effects
   (`first_screen.effects()`, about 0.5 s of one core).
 
@@ -60,6 +62,7 @@ def warm() -> None:
         # draws when run).
         import pandas  # noqa: F401
 
+        from sim.ensemble import Paired
         from sim.limits import APP_DEFAULT_RUNS
         from ui.components import cache, controls, export, first_screen, pool, session  # noqa: F401
 
@@ -78,6 +81,13 @@ def warm() -> None:
             if status.ready or status.error:
                 break
             sched.wait(key, 1.0)
+        if status.ready and status.values is not None:
+            # The first screen's chart is drawn in the server process: make its template (and
+            # Altair's one-off schema check) now, not in the first visitor's run.
+            scen_run, base_run, _ = status.values
+            first_screen.headline_figure(
+                Paired(scen_run, base_run), scenario.focus()[1], APP_DEFAULT_RUNS
+            )
         effects.join()
         log.info(
             "cuba62 warm-up: pool (%d workers) and the default view (%s, %d histories) in %.2f s%s",
