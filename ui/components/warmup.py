@@ -4,6 +4,7 @@
 (`lifespan` here) starts one background thread and returns at once, so the health endpoint and
 the first page are never held up by it. The thread, in the server process:
 
+- starts the pool's fork server, which imports the engine and the charts in its own process;
 - imports what the Explore page needs (the engine, Altair, pandas: about 1.5 s on this machine);
 - starts the worker pool (`cache.scheduler()`: forkserver workers, about 1.3 s) and asks it for
   the default view, the default scenario and its baseline at the app's default size and seed 0
@@ -34,6 +35,8 @@ from streamlit.logger import get_logger
 #: Streamlit's logger: its lines go to the server's console at Streamlit's log level.
 log: logging.Logger = get_logger(__name__)
 
+#: The module the pool's fork server preloads (`ui.components.pool.Scheduler._make_executor`).
+POOL_PRELOAD = "ui.components.pool_jobs"
 #: The pool's session name for the warm-up's requests.
 SESSION = "cuba62-warm-up"
 #: The longest the warm-up waits for the default view (seconds).
@@ -54,10 +57,22 @@ def _effects() -> None:
         log.warning("cuba62 warm-up: the picker's effects failed", exc_info=True)
 
 
+def _start_fork_server() -> None:
+    """Start the pool's fork server first: it imports the engine and the charts (its preload,
+    as `ui.components.pool.Scheduler` sets it) on the other core while this thread imports the
+    pages' modules, instead of after them. The pool then forks its workers from it."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload([POOL_PRELOAD])  # type: ignore[attr-defined]
+    forkserver.ensure_running()
+
+
 def warm() -> None:
     """Start the pool, compute the default view and the picker's effects (blocking)."""
     t0 = time.perf_counter()
     try:
+        _start_fork_server()
         # The modules the Explore page imports (the page script itself cannot be imported: it
         # draws when run).
         import pandas  # noqa: F401
