@@ -24,7 +24,7 @@ in a fresh context: timed from the server's start and from that first request. T
 the server's start.
 
     .venv/bin/python benchmarks/bench_ui_open.py [--visits 5] [--starts 5] [--no-write]
-        [--skip warm|cold]
+        [--skip warm|cold] [--vs CHECKOUT]
 
 Prints markdown tables and appends them, with CPU model, load and date, to
 benchmarks/results_ui.md. Misses are reported, not hidden (exit status 0).
@@ -52,6 +52,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from benchmarks.common import append_section, cpu_model  # noqa: E402
 from tests.conftest import (  # noqa: E402  (needs the repo root on sys.path)
+    APP,
     CHROMIUM_ARGS,
     IDLE_JS,
     find_chromium,
@@ -154,21 +155,34 @@ def visit(browser: Browser, url: str) -> Visit:
     )
 
 
-def warm(browser: Browser, visits: int) -> tuple[list[tuple[str, Visit]], str]:
-    """(a): share links with unseen settings on a warm server."""
-    done: list[tuple[str, Visit]] = []
+def warm(browser: Browser, visits: int, apps: list[Path]) -> list[list[tuple[str, Visit]]]:
+    """(a): share links with unseen settings on a warm server (one server per app, visited in
+    turn, so that the machine's load falls on each alike)."""
+    done: list[list[tuple[str, Visit]]] = [[] for _ in apps]
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_ui_open-")))
-        base = stack.enter_context(running_streamlit(tmp / "server.log"))
-        with open_page(browser, 1280, 720) as page:
-            goto(page, f"{base}/")  # the server warm: a first visit, untimed
-        load = load_average()
+        bases = [
+            stack.enter_context(running_streamlit(tmp / f"server{k}.log", app=app))
+            for k, app in enumerate(apps)
+        ]
+        for base in bases:
+            with open_page(browser, 1280, 720) as page:
+                goto(page, f"{base}/")  # the server warm: a first visit, untimed
         for i in range(visits):
             url = link(0.55 + 0.05 * i)
-            v = visit(browser, base + url)
-            done.append((url, v))
-            print(f"  warm share link {i + 1}/{visits} {url}: {v.seconds:.2f} s", flush=True)
-    return done, load
+            for k in _turns(i, len(apps)):
+                v = visit(browser, bases[k] + url)
+                done[k].append((url, v))
+                print(
+                    f"  warm share link {i + 1}/{visits} {url} [{k}]: {v.seconds:.2f} s", flush=True
+                )
+    return done
+
+
+def _turns(i: int, n: int) -> list[int]:
+    """The order of the apps in round i: alternating, so neither always goes first."""
+    order = list(range(n))
+    return order if i % 2 == 0 else order[::-1]
 
 
 @dataclass(frozen=True)
@@ -177,18 +191,20 @@ class Start:
     first: Visit  # the first visit, timed from its request
 
 
-def cold(browser: Browser, starts: int) -> list[Start]:
-    """(b): a new server each time; the first visit as soon as health answers."""
-    done: list[Start] = []
-    for i in range(starts):
+def cold(browser: Browser, starts: int, apps: list[Path]) -> list[list[Start]]:
+    """(b): a new server each time; the first visit as soon as health answers (the apps in
+    turn)."""
+    done: list[list[Start]] = [[] for _ in apps]
+    for i, k in [(r, k) for r in range(starts) for k in _turns(r, len(apps))]:
+        app = apps[k]
         with tempfile.TemporaryDirectory(prefix="bench_ui_open-") as tmp:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
             with open(Path(tmp) / "server.log", "wb") as log:
                 t0 = time.perf_counter()
                 proc = subprocess.Popen(
-                    streamlit_command(port),
-                    cwd=REPO_ROOT,
+                    streamlit_command(port, app),
+                    cwd=app.parent.parent,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
@@ -206,9 +222,9 @@ def cold(browser: Browser, starts: int) -> list[Start]:
             finally:
                 stop_server(proc)
         s = Start(health, first)
-        done.append(s)
+        done[k].append(s)
         print(
-            f"  cold start {i + 1}/{starts}: health {s.health:.2f} s, first visit drawn "
+            f"  cold start {i + 1}/{starts} [{k}]: health {s.health:.2f} s, first visit drawn "
             f"{s.health + first.seconds:.2f} s from server start ({first.seconds:.2f} s "
             "from the request)",
             flush=True,
@@ -264,6 +280,25 @@ def cold_table(done: list[Start]) -> str:
     return "\n".join(rows)
 
 
+def compare(
+    other: Path, warm_all: list[list[tuple[str, Visit]]], cold_all: list[list[Start]]
+) -> str:
+    """Both checkouts' medians, timed in turn in the same run."""
+    lines = [
+        f"**Interleaved with `{other}`** (each round: one visit or start of each, alternating "
+        "which goes first):\n",
+        "| checkout | (a) share link, warm: median (s) | (b) first visit from server start: "
+        "median (s) | (b) from the request: median (s) |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, w, c in zip(("this checkout", f"`{other}`"), warm_all, cold_all, strict=True):
+        a = _med([v.seconds for _, v in w]) if w else "—"
+        b = _med([x.health + x.first.seconds for x in c]) if c else "—"
+        r = _med([x.first.seconds for x in c]) if c else "—"
+        lines.append(f"| {name} | {a} | {b} | {r} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; `argv` are command-line options (none: the defaults)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -271,6 +306,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--starts", type=int, default=STARTS, help="fresh servers, one visit each")
     ap.add_argument("--skip", choices=("warm", "cold"), help="leave one part out")
     ap.add_argument("--no-write", action="store_true", help=f"do not append to {RESULTS.name}")
+    ap.add_argument(
+        "--vs",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time another checkout's app (e.g. `git archive COMMIT | tar -x -C DIR`), "
+        "interleaved with this one, and print both medians",
+    )
     args = ap.parse_args([] if argv is None else argv)
     if min(args.visits, args.starts) < 1:
         ap.error("--visits and --starts must be at least 1")
@@ -281,17 +323,18 @@ def main(argv: list[str] | None = None) -> int:
     if exe is None:
         raise SystemExit("bench_ui_open: chromium not found on PATH (apt-get install chromium)")
     load_before = load_average()
-    warm_done: list[tuple[str, Visit]] = []
-    cold_done: list[Start] = []
+    apps = [APP] + ([args.vs.resolve() / "ui" / "app.py"] if args.vs else [])
+    warm_all: list[list[tuple[str, Visit]]] = [[] for _ in apps]
+    cold_all: list[list[Start]] = [[] for _ in apps]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
         try:
             if args.skip != "warm":
                 print(f"bench_ui_open: (a) {args.visits} share links on a warm server")
-                warm_done, _ = warm(browser, args.visits)
+                warm_all = warm(browser, args.visits, apps)
             if args.skip != "cold":
                 print(f"bench_ui_open: (b) {args.starts} fresh servers, first visit each")
-                cold_done = cold(browser, args.starts)
+                cold_all = cold(browser, args.starts, apps)
         finally:
             browser.close()
     load_after = load_average()
@@ -311,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{load_before}/{load_after} (other work on the machine slows every column). "
         f"Command: `{via}`.\n"
     ]
+    warm_done, cold_done = warm_all[0], cold_all[0]
     if warm_done:
         med = statistics.median(v.seconds for _, v in warm_done)
         ok = "meets" if med < WARM_TARGET_S else "MISSES"
@@ -330,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
             + f"\n\nMedian from server start {med:.2f} s: {ok} the < {COLD_TARGET_S:.0f} s "
             "target.\n"
         )
+    if args.vs:
+        parts.append(compare(args.vs, warm_all, cold_all))
     section = "\n".join(parts)
     print()
     print(section)
