@@ -12,10 +12,12 @@ key press -> script running (the slider's debounce and the websocket round trip)
 itself (running -> notRunning: engine, charts, sending the page). For comparison the engine alone is
 timed (`sim.ensemble.run` of the scenario at the same size, in this process, after the browser run).
 
-    .venv/bin/python benchmarks/bench_ui.py [--sizes 5000,20000] [--moves 5] [--no-write]
+    .venv/bin/python benchmarks/bench_ui.py [--sizes 5000,10000,20000] [--moves 5] [--no-write]
 
 Prints a markdown table and appends it, with CPU model and date, to benchmarks/results_ui.md.
-Target: under 1 s at 5,000 histories.
+Target (issue 14): at most 0.5 s at 10,000 paired histories (earlier: under 1 s at 5,000).
+Opening the app (a share link, the first visit after a server start) is timed by
+benchmarks/bench_ui_open.py.
 """
 
 from __future__ import annotations
@@ -55,10 +57,10 @@ if TYPE_CHECKING:
 
 SCENARIO = "thor_immobilisation"
 PARAM = "uk.consultation"
-SIZES = (5_000, 20_000)
+SIZES = (5_000, 10_000, 20_000)
 MOVES = 5
-TARGET_S = 1.0
-TARGET_RUNS = 5_000
+TARGET_S = 0.5
+TARGET_RUNS = 10_000
 RESULTS = Path(__file__).resolve().parent / "results_ui.md"
 
 
@@ -193,19 +195,23 @@ def main(argv: list[str] | None = None) -> int:
     import streamlit
 
     stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    via = os.environ.get("CUBA62_BENCH_VIA") or " ".join(
+        [".venv/bin/python benchmarks/bench_ui.py", *(argv or [])]
+    )
     header = (
         f"## {stamp}: {cpu_model()}, {os.cpu_count()} cores\n\n"
         f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, headless "
         f"Chromium; scenario `{SCENARIO}`, one ArrowRight on `{PARAM}` per move, sizes "
-        f"interleaved, first move per size untimed. Target: < {TARGET_S:.0f} s at "
+        f"interleaved, first move per size untimed. Target: ≤ {TARGET_S:.1f} s at "
         f"{TARGET_RUNS:,}. Load average (1 min) before/after: {load_before}/{load_after} "
-        "(other work on the machine slows every column).\n"
+        "(other work on the machine slows every column). Command: "
+        f"`{via}`.\n"
     )
     verdict = ""
     if TARGET_RUNS in done:
         med = statistics.median(m.seconds for m in done[TARGET_RUNS])
-        ok = "meets" if med < TARGET_S else "MISSES"
-        verdict = f"\nMedian at {TARGET_RUNS:,}: {med:.2f} s, {ok} the {TARGET_S:.0f} s target.\n"
+        ok = "meets" if med <= TARGET_S else "MISSES"
+        verdict = f"\nMedian at {TARGET_RUNS:,}: {med:.2f} s, {ok} the ≤ {TARGET_S:.1f} s target.\n"
     section = f"{header}\n{body}\n{verdict}"
     print()
     print(section)

@@ -144,7 +144,7 @@ def _tail(path: Path, n: int = 40) -> str:
         return "(no log)"
 
 
-def _stop(proc: subprocess.Popen[Any]) -> None:
+def stop_server(proc: subprocess.Popen[Any]) -> None:
     if proc.poll() is not None:
         return
     try:
@@ -161,16 +161,9 @@ class ServerError(RuntimeError):
     """The Streamlit server did not start or did not become healthy."""
 
 
-@contextmanager
-def running_streamlit(
-    log_path: Path, *, app: Path = APP, timeout: float = STARTUP_TIMEOUT_S
-) -> Iterator[str]:
-    """Run `streamlit run <app>` on a free 127.0.0.1 port; yield its base URL; stop it after."""
-    if not app.exists():
-        raise ServerError(f"{app} does not exist")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [
+def streamlit_command(port: int, app: Path = APP) -> list[str]:
+    """`python -m streamlit run <app>` headless on 127.0.0.1:`port` (no file watcher)."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -187,6 +180,27 @@ def running_streamlit(
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+def health_ok(base: str, timeout: float = 2.0) -> bool:
+    """Whether the server at `base` answers its health endpoint with 'ok'."""
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=timeout) as resp:
+            return bool(resp.read().strip() == b"ok")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+@contextmanager
+def running_streamlit(
+    log_path: Path, *, app: Path = APP, timeout: float = STARTUP_TIMEOUT_S
+) -> Iterator[str]:
+    """Run `streamlit run <app>` on a free 127.0.0.1 port; yield its base URL; stop it after."""
+    if not app.exists():
+        raise ServerError(f"{app} does not exist")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = streamlit_command(port, app)
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             cmd,
@@ -204,12 +218,8 @@ def running_streamlit(
                     f"streamlit exited with code {proc.returncode} before becoming healthy; "
                     f"log {log_path}:\n{_tail(log_path)}"
                 )
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
-                    if resp.read().strip() == b"ok":
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
+            if health_ok(base):
+                break
             if time.monotonic() > deadline:
                 raise ServerError(
                     f"streamlit not healthy after {timeout:.0f}s; "
@@ -218,7 +228,7 @@ def running_streamlit(
             time.sleep(0.25)
         yield base
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 def find_chromium() -> str | None:

@@ -16,8 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts ui/, not the repository, on the path
     sys.path.insert(0, str(ROOT))
 
-from ui.components import access, link, session, view_link  # noqa: E402
-
 # Not "pages/": Streamlit would treat that folder as its automatic multipage app and serve a deep
 # link's page file on its own (without this entry script) until someone has opened "/".
 VIEWS = Path(__file__).resolve().parent / "views"
@@ -64,6 +62,10 @@ BASE_CSS = """
 
 
 def main() -> None:
+    # Imported here, not at the top: the server imports this file once at start-up (for the
+    # `st.App` below), and its health endpoint should not wait for the engine and the charts.
+    from ui.components import access, link, session, view_link
+
     # "auto": the settings panel starts open on a wide screen and closed on a phone.
     st.set_page_config(page_title="cuba62", layout="wide", initial_sidebar_state="auto")
     navigation = st.navigation(
@@ -92,8 +94,16 @@ def main() -> None:
     navigation.run()
 
 
-# Streamlit runs this file as `__main__`. The worker processes of ui.components.pool re-import the
-# parent's main file as `__mp_main__` (multiprocessing's spawn/forkserver preparation): there the
-# app must not run (it would start a pool inside a worker).
+# Streamlit runs this file as `__main__` for every page view. The worker processes of
+# ui.components.pool re-import the parent's main file as `__mp_main__` (multiprocessing's
+# spawn/forkserver preparation): there the app must not run (it would start a pool inside a
+# worker). `streamlit run ui/app.py` first imports this file as the module `app` (it finds the
+# `st.App` below and serves it with uvicorn): that App runs this same file for each page view, and
+# its lifespan warms the caches in a background thread when the server starts
+# (ui.components.warmup), so the first visitor does not pay for them.
 if __name__ == "__main__":
     main()
+elif __name__ == "app":
+    from ui.components import warmup
+
+    app = st.App(__file__, lifespan=warmup.lifespan)

@@ -11,13 +11,16 @@ on its side, so the baseline's can be cached while a slider moves the scenario.
 Colours are from the Okabe–Ito palette (safe for the common colour-vision deficiencies); the
 scenario and the baseline are also told apart by position and by the legend's words. Every chart
 stretches to its container, so it fits a 375 px phone without horizontal scrolling.
+
+Longer than 450 lines because each chart's Altair code, its template key (`spec_cache`) and its
+words belong together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import altair as alt
@@ -29,6 +32,7 @@ from sim import calendar, summary
 from sim.ensemble import Results
 from sim.labels import CONCESSIONS, LABELS, LADDER, NEGOTIATED, OUTCOMES
 from sim.summary import Share
+from ui.components import spec_cache
 from ui.components.chart_style import (
     BASELINE,
     BASELINE_COLOUR,
@@ -85,6 +89,7 @@ __all__ = [  # the look, re-exported: pages use `charts.Figure`, `charts.for_pro
     "wrap",
     "wrapped_labels",
 ]
+
 
 @dataclass(frozen=True)
 class Side:
@@ -183,10 +188,34 @@ def grouped_bars(
     return alt.LayerChart(layer=layers, height=100 + row_height * len(order))
 
 
+def bars_spec(
+    kind: str,
+    rows: list[dict[str, object]],
+    order: list[str],
+    x_title: str,
+    *,
+    x: Callable[[float], alt.X] | None = None,
+    top: float | None = None,
+    values: bool = False,
+    row_height: int = 42,
+) -> Spec:
+    """The spec of `grouped_bars` (through `spec_cache`: Altair's output, built once per shape).
+    `x(top)` makes the x encoding of an axis ending at `top`; it must depend on nothing else."""
+
+    def build(params: Sequence[float]) -> Spec:
+        axis = x(params[0]) if x is not None else None
+        chart = grouped_bars(rows, order, x_title, x=axis, values=values, row_height=row_height)
+        return spec_of(chart, kind)
+
+    key = ("bars", kind, tuple(order), x_title, x is not None, values, row_height)
+    params = () if top is None else (top,)
+    return spec_cache.templated(key, build, [spec_cache.records(rows)], params)
+
+
 def outcome_figure(scen: Side, base: Side, scenario_title: str) -> Figure:
     shown = [o for o in OUTCOMES if scen.outcomes[o].share > 0 or base.outcomes[o].share > 0]
     rows = [r for o in shown for r in _share_rows(o, scen.outcomes, base.outcomes, LABELS[o])]
-    chart = grouped_bars(rows, [LABELS[o] for o in shown], "Share of histories")
+    spec = bars_spec("outcomes", rows, [LABELS[o] for o in shown], "Share of histories")
     top = max(OUTCOMES, key=lambda o: scen.outcomes[o].share)
     moved = max(OUTCOMES, key=lambda o: abs(scen.outcomes[o].share - base.outcomes[o].share))
     change = scen.outcomes[moved].share - base.outcomes[moved].share
@@ -213,7 +242,7 @@ def outcome_figure(scen: Side, base: Side, scenario_title: str) -> Figure:
     )
     if absent:
         detail += " Never happened in either: " + ", ".join(absent) + "."
-    return Figure(spec_of(chart, "outcomes"), caption + ".", detail)
+    return Figure(spec, caption + ".", detail)
 
 
 def _fan_frame(fan: npt.NDArray[np.float64]) -> pd.DataFrame:
@@ -277,6 +306,16 @@ def fan_figure(side: Side, title: str, colour: str, end: dt.datetime | None = No
     frame = _fan_frame(side.fan)
     if end is not None:
         frame = frame[frame["date"] <= pd.Timestamp(end)]
+    marks = markers_frame()
+    key = ("fan", title, colour, str(frame["date"].iloc[0]), str(frame["date"].iloc[-1]))
+    data = [spec_cache.records(frame), spec_cache.records(marks)]
+    spec = spec_cache.templated(key, lambda _: _fan_spec(frame, marks, title, colour), data)
+    caption, detail = fan_text(side, title)
+    return Figure(spec, caption, detail)
+
+
+def _fan_spec(frame: pd.DataFrame, marks: pd.DataFrame, title: str, colour: str) -> Spec:
+    """The fan chart with Altair (`fan_figure` builds it once per shape)."""
     names = json.dumps([rung_lines(i) for i in range(len(LADDER))])
     x = alt.X(
         "date:T",
@@ -307,7 +346,6 @@ def fan_figure(side: Side, title: str, colour: str, end: dt.datetime | None = No
             alt.Tooltip("p50:Q", title="Median rung (0–6)"),
         ],
     )
-    marks = markers_frame()
     rules = (
         alt.Chart(marks)
         .mark_rule(color=INK, strokeDash=[4, 3])
@@ -319,8 +357,7 @@ def fan_figure(side: Side, title: str, colour: str, end: dt.datetime | None = No
         .encode(x="date:T", y=alt.Y("top:Q", scale=scale, axis=y_axis), text="number:N")
     )
     chart = alt.LayerChart(layer=[band90, band50, median, rules, labels], title=title, height=340)
-    caption, detail = fan_text(side, title)
-    return Figure(spec_of(chart, "fan"), caption, detail)
+    return spec_of(chart, "fan")
 
 
 def fan_text(side: Side, title: str) -> tuple[str, str]:
@@ -355,7 +392,17 @@ def resolution_figure(scen: Side, base: Side) -> Figure:
         for run in RUN_ORDER
         for d in range(first, last + 1)
     ]
-    chart = (
+    spec = spec_cache.templated(
+        ("resolution", tuple(order)),
+        lambda _: spec_of(_resolution_chart(rows, order), "resolution"),
+        [spec_cache.records(rows)],
+    )
+    caption, detail = resolution_text(scen, base, first, last)
+    return Figure(spec, caption, detail)
+
+
+def _resolution_chart(rows: list[dict[str, object]], order: list[str]) -> alt.Chart:
+    return (
         alt.Chart(pd.DataFrame(rows))
         .mark_bar()
         .encode(
@@ -382,8 +429,6 @@ def resolution_figure(scen: Side, base: Side) -> Figure:
         )
         .properties(height=300)
     )
-    caption, detail = resolution_text(scen, base, first, last)
-    return Figure(spec_of(chart, "resolution"), caption, detail)
 
 
 def resolution_text(scen: Side, base: Side, first: int, last: int) -> tuple[str, str]:
@@ -419,7 +464,7 @@ def concession_figure(scen: Side, base: Side) -> Figure:
     s, b = scen.concessions, base.concessions
     shown = [c for c in CONCESSIONS if s[c].share > 0 or b[c].share > 0] or list(CONCESSIONS)
     rows = [r for c in shown for r in _share_rows(c, s, b, concession_label(c))]
-    chart = grouped_bars(rows, [concession_label(c) for c in shown], "Share of deals")
+    spec = bars_spec("concessions", rows, [concession_label(c) for c in shown], "Share of deals")
     moved = max(shown, key=lambda c: abs(s[c].share - b[c].share))
     caption = (
         f"{scen.deals:,} deals in this scenario, {base.deals:,} in the baseline; the biggest "
@@ -436,4 +481,4 @@ def concession_figure(scen: Side, base: Side) -> Figure:
     never = [concession_label(c) for c in CONCESSIONS if c not in shown]
     if never:
         detail += " Never part of a deal: " + ", ".join(never) + "."
-    return Figure(spec_of(chart, "concessions"), caption, detail)
+    return Figure(spec, caption, detail)

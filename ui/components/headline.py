@@ -74,14 +74,18 @@ def figure(p: Paired, measure: str, runs: int) -> charts.Figure:
     order = [row_label(m) for m in measures]
     # Room on the right for the printed values; the axis starts at 0 (no exaggeration).
     top = min(1.0, max(float(r["hi"]) for r in rows) * 1.3 + 0.02)  # type: ignore[arg-type]
-    x = alt.X(
-        "share:Q",
-        title="Share of histories",
-        scale=alt.Scale(domain=[0, top], nice=False),
-        axis=alt.Axis(format="%", tickCount=4, labelFlush=True),
+
+    def x(end: float) -> alt.X:
+        return alt.X(
+            "share:Q",
+            title="Share of histories",
+            scale=alt.Scale(domain=[0, end], nice=False),
+            axis=alt.Axis(format="%", tickCount=4, labelFlush=True),
+        )
+
+    spec = charts.bars_spec(
+        "first-screen", rows, order, "Share of histories", x=x, top=top, values=True, row_height=56
     )
-    chart = charts.grouped_bars(rows, order, "Share of histories", x=x, values=True, row_height=56)
-    spec = charts.spec_of(chart, "first-screen")
     spec.setdefault("config", {}).setdefault("text", {})["fontSize"] = charts.FONT
     d = summary.measure_difference(p, measure)
     scen, base_share = share(p.scenario, measure), share(p.baseline, measure)
