@@ -14,7 +14,7 @@ import pytest
 
 from sim.ensemble import Paired
 from sim.scenario import load_scenario
-from ui.components import first_screen, pool_jobs, spec_cache
+from ui.components import headline, pool_jobs, spec_cache
 
 CASES = [
     ("thor_immobilisation", 0, 600),
@@ -30,7 +30,8 @@ def _specs(scenario: str, seed: int, runs: int) -> list[str]:
     scen = load_scenario(scenario).params()
     scen_run, base_run, figures = pool_jobs.page_job(scen.key(), base.key(), seed, runs, "T")
     measure = load_scenario(scenario).focus()[1]
-    head = first_screen.headline_figure(Paired(scen_run, base_run), measure, runs)
+    head = headline.figure(Paired(scen_run, base_run), measure, runs)
+    pool_jobs._fans.clear()  # noqa: SLF001 - the workers' fan specs would hide the templates
     specs = [figures.outcome, *figures.fans, figures.resolution, figures.concession, head]
     return [json.dumps(f.spec) for f in specs]
 
