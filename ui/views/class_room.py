@@ -1,0 +1,85 @@
+"""Class: a teacher starts a class for a scenario; students join with its code and a nickname.
+
+The URL says who is looking: `?code=ABC123` (the join form, code filled in), `&teacher=KEY` (the
+teacher's projector: `ui.components.class_teacher`) or `&student=TOKEN` (a student's phone:
+`ui.components.class_student`). The store checks the key or token on every read, so a guessed URL
+shows one line of refusal, never the class. No accounts and no personal data: a nickname only.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.components import class_store, class_student, class_teacher, session
+from ui.components.class_store import ClassError
+
+#: How long a class lasts unless the teacher deletes it sooner (hours), offered to the teacher.
+TTL_CHOICES = (2, 8, 24, 72)
+
+
+def start(scenario_id: str, ttl_hours: int) -> None:
+    try:
+        code, key = class_store.create(scenario_id, ttl_hours)
+    except ClassError as error:
+        st.session_state["class.start_error"] = str(error)
+        return
+    st.session_state[class_teacher.K_FRESH] = key
+    st.query_params.from_dict({"code": code, "teacher": key})
+
+
+def join() -> None:
+    code = str(st.session_state.get("class.join_code", ""))
+    nickname = str(st.session_state.get("class.nickname", ""))
+    try:
+        code, token = class_store.join(code, nickname)
+    except ClassError as error:
+        st.session_state["class.join_error"] = str(error)
+        return
+    st.query_params.from_dict({"code": code, "student": token})
+
+
+def landing() -> None:
+    st.title("Class")
+    join_col, start_col = st.columns(2, gap="large")
+    with join_col:
+        st.subheader("Join a class")
+        st.session_state.setdefault("class.join_code", st.query_params.get("code", "")[:12])
+        with st.form("class.join", border=False):
+            st.text_input("Class code", max_chars=12, key="class.join_code")
+            st.text_input("Nickname (no real names needed)", max_chars=40, key="class.nickname")
+            st.form_submit_button("Join", type="primary", on_click=join)
+        if message := st.session_state.pop("class.join_error", None):
+            st.error(message)
+    with start_col:
+        st.subheader("Start a class (teacher)")
+        shipped = session.shipped()
+        scenario_id = st.selectbox(
+            "Scenario", list(shipped), format_func=lambda i: shipped[i].title,
+            index=list(shipped).index(session.default_option()), key="class.scenario",
+        )  # fmt: skip
+        hours = st.selectbox(
+            "Delete the class and its answers after", TTL_CHOICES, index=1,
+            format_func=lambda h: f"{h} hours", key="class.ttl",
+        )  # fmt: skip
+        st.button("Start a class", on_click=start, args=(scenario_id, hours), key="class.start")
+        if message := st.session_state.pop("class.start_error", None):
+            st.error(message)
+        st.caption(
+            "Students join on their own phones with the code; they give a nickname only. The "
+            "teacher's link (with its key) controls the class: keep it to yourself."
+        )
+
+
+def main() -> None:
+    query = st.query_params
+    code = query.get("code", "")[:12]
+    with session.friendly_errors("Class"):
+        if query.get("teacher"):
+            class_teacher.show(code, query.get("teacher", "")[:200])
+        elif query.get("student"):
+            class_student.show(code, query.get("student", "")[:200])
+        else:
+            landing()
+
+
+main()
