@@ -31,6 +31,12 @@ student moves there, and the measure (as in `expect`) its chart and the scenario
 Without it (or without its `measure`), `focus_settings` and `focus_measure` derive both from the
 scenario's `[parameters]` and `expect`.
 
+`discussion` (optional) holds 2 to `DISCUSSION_MAX` debrief questions for the class, each at most
+`DISCUSSION_MAX_CHARS` characters (any historical claim in one cites a [KEY], as the lesson does):
+the printable guide (`sim.guide`) and the class's debrief screen ask them.
+
+    discussion = ["Why might Washington have seen no advantage in the Thor offer [S:48]?", "..."]
+
 This module only validates; it imports no engine code so that reading a scenario stays cheap.
 """
 
@@ -55,6 +61,11 @@ _EXAMPLE = 'e.g. expect = [{ measure = "any_war", direction = "up" }]'
 #: At most this many headline settings: a first screen holds one or two, not a control panel.
 HEADLINE_SETTINGS_MAX = 2
 _HEADLINE_EXAMPLE = 'e.g. headline = { settings = ["uk.consultation"], measure = "any_war" }'
+#: A debrief holds a few questions a class can discuss in the time left, each short enough to
+#: read aloud or print in a box.
+DISCUSSION_MIN = 2
+DISCUSSION_MAX = 5
+DISCUSSION_MAX_CHARS = 300
 
 
 class LessonError(ValueError):
@@ -98,6 +109,29 @@ def parse_lesson(value: object) -> str:
             f"lesson = {_show(text)} is not allowed: it has {len(text):,} characters; use {limit}"
         )
     return text
+
+
+def parse_discussion(value: object) -> tuple[str, ...]:
+    """The `discussion` questions, stripped: a list of `DISCUSSION_MIN` to `DISCUSSION_MAX`
+    non-empty strings of at most `DISCUSSION_MAX_CHARS` characters each."""
+    allowed = (
+        f"use a list of {DISCUSSION_MIN} to {DISCUSSION_MAX} questions in quotes, each at most "
+        f'{DISCUSSION_MAX_CHARS} characters, e.g. discussion = ["Why ...?", "What if ...?"]'
+    )
+    if (
+        not isinstance(value, list)
+        or not DISCUSSION_MIN <= len(value) <= DISCUSSION_MAX
+        or not all(isinstance(item, str) and item.strip() for item in value)
+    ):
+        raise LessonError(f"discussion = {_show(value)} is not allowed: {allowed}")
+    questions = tuple(" ".join(str(item).split()) for item in value)
+    for number, text in enumerate(questions, 1):
+        if len(text) > DISCUSSION_MAX_CHARS:
+            raise LessonError(
+                f"discussion question {number} = {_show(text)} is not allowed: it has "
+                f"{len(text):,} characters; {allowed}"
+            )
+    return questions
 
 
 def parse_expectations(value: object) -> tuple[Expectation, ...]:

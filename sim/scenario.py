@@ -10,6 +10,7 @@ teacher reads beside the charts, and the parameter settings that make it a count
     sources = ["S:46", "UPI93", "Emily-W"]
     what_to_notice = ["..."]
     things_to_try = ["..."]
+    discussion = ["...?", "...?"]         # optional, 2–5 debrief questions ≤ 300 characters each
     lesson = "... [KEY] ..."              # optional, ≤ 600 characters (see sim.lessons)
     expect = [{ measure = "thor_immobilisation", direction = "up" }]   # optional: its checks
     headline = { settings = ["uk.thor_offer"] }   # optional: the app's first screen (sim.lessons)
@@ -73,13 +74,14 @@ KEYS: tuple[str, ...] = (
     "sources",
     "what_to_notice",
     "things_to_try",
+    "discussion",
     "lesson",
     "expect",
     "headline",
     "parameters",
 )
 #: Keys a file may leave out (a user's own what-if need not state a lesson).
-OPTIONAL_KEYS: tuple[str, ...] = ("lesson", "expect", "headline")
+OPTIONAL_KEYS: tuple[str, ...] = ("discussion", "lesson", "expect", "headline")
 REQUIRED_KEYS: tuple[str, ...] = tuple(k for k in KEYS if k not in OPTIONAL_KEYS)
 _TEXT_KEYS = ("title", "question", "historical_basis")
 _LIST_KEYS = ("sources", "what_to_notice", "things_to_try")
@@ -104,6 +106,7 @@ class Scenario:
     lesson: str = ""
     expect: tuple[Expectation, ...] = ()
     headline: Headline | None = None
+    discussion: tuple[str, ...] = ()
 
     def params(self) -> Params:
         """The complete parameter set: defaults with this scenario's overrides."""
@@ -273,12 +276,20 @@ def _validate(
         lesson = lessons.parse_lesson(data.get("lesson", ""))
         expect = lessons.parse_expectations(data.get("expect", []))
         headline = lessons.parse_headline(data["headline"]) if "headline" in data else None
+        discussion = lessons.parse_discussion(data["discussion"]) if "discussion" in data else ()
     except lessons.LessonError as error:
         raise ScenarioError(f"{origin}: {error}") from None
     _check_sources(lists["sources"], texts["historical_basis"], origin)
     _check_citations("lesson", lesson, origin)
+    _check_citations("discussion", "\n".join(discussion), origin)
     _check_mentions(
-        {**texts, "lesson": lesson, **{k: "\n".join(v) for k, v in lists.items()}}, origin
+        {
+            **texts,
+            "lesson": lesson,
+            "discussion": "\n".join(discussion),
+            **{k: "\n".join(v) for k, v in lists.items()},
+        },
+        origin,
     )
 
     table = data["parameters"]
@@ -308,6 +319,7 @@ def _validate(
         lesson=lesson,
         expect=expect,
         headline=headline,
+        discussion=discussion,
     )
 
 
@@ -411,6 +423,9 @@ def to_toml(scenario: ScenarioLike) -> str:
         "what_to_notice": list(scenario.what_to_notice),
         "things_to_try": list(scenario.things_to_try),
     }
+    discussion = tuple(getattr(scenario, "discussion", ()))
+    if discussion:
+        head["discussion"] = list(discussion)
     if scenario.lesson:
         head["lesson"] = scenario.lesson
     lines = [tomli_w.dumps(head, multiline_strings=True).rstrip("\n")]
@@ -430,12 +445,15 @@ def to_toml(scenario: ScenarioLike) -> str:
         lines.append(f"{line}  # {spec.label}{note}")
     text = "\n".join(lines) + "\n"
     back = parse_scenario(text, f"to_toml({scenario.id!r})")
-    if (back.lesson, back.expect, back.headline) != (
+    if (back.lesson, back.expect, back.headline, back.discussion) != (
         scenario.lesson.strip(),
         tuple(scenario.expect),
         getattr(scenario, "headline", None),
+        lessons.parse_discussion(list(discussion)) if discussion else (),
     ):
-        raise ScenarioError(f"to_toml({scenario.id!r}): lesson, expect or headline was lost")
+        raise ScenarioError(
+            f"to_toml({scenario.id!r}): lesson, expect, headline or discussion was lost"
+        )
     return text
 
 

@@ -304,6 +304,74 @@ def test_lesson_citations_and_mentions_are_checked() -> None:
     )
 
 
+def test_every_shipped_scenario_has_discussion_questions_citing_resolvable_keys() -> None:
+    for s in scenario.list_scenarios():
+        assert lessons.DISCUSSION_MIN <= len(s.discussion) <= lessons.DISCUSSION_MAX, s.id
+        for question in s.discussion:
+            assert len(question) <= lessons.DISCUSSION_MAX_CHARS and question.endswith("?"), (
+                question
+            )
+            for citation in sources.citations_in_brackets(question):
+                sources.resolve(citation)  # raises for an unknown key or a §5 line
+
+
+def test_discussion_is_optional_and_read() -> None:
+    assert parse_scenario(VALID, "x.toml").discussion == ()
+    s = parse_scenario(
+        with_lesson(
+            'discussion = ["Why was London told afterwards [TNA-msg]?", "  Two\\n  lines?"]'
+        ),
+        "x.toml",
+    )
+    assert s.discussion == ("Why was London told afterwards [TNA-msg]?", "Two lines?")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ('"Why?"', "discussion = 'Why?'"),
+        ('["Only one?"]', "discussion = ['Only one?']"),
+        ('["a?", "b?", "c?", "d?", "e?", "f?"]', "discussion = ['a?', 'b?'"),
+        ('["Why?", 3]', "discussion = ['Why?', 3]"),
+        ('["Why?", "  "]', "discussion = ['Why?', '  ']"),
+    ],
+)
+def test_discussion_of_the_wrong_type(value: str, shown: str) -> None:
+    message = error_of(with_lesson(f"discussion = {value}"))
+    assert message.startswith(f"test.toml: {shown}"), message
+    assert message.endswith(
+        "is not allowed: use a list of 2 to 5 questions in quotes, each at most 300 characters, "
+        'e.g. discussion = ["Why ...?", "What if ...?"]'
+    ), message
+
+
+def test_discussion_question_over_the_limit() -> None:
+    long = "x" * (lessons.DISCUSSION_MAX_CHARS + 1)
+    message = error_of(with_lesson(f'discussion = ["Why?", "{long}"]'))
+    assert message.startswith("test.toml: discussion question 2 = 'xxx"), message
+    assert "is not allowed: it has 301 characters; use a list of 2 to 5 questions" in message
+    fits = "x" * lessons.DISCUSSION_MAX_CHARS
+    assert parse_scenario(with_lesson(f'discussion = ["Why?", "{fits}"]'), "x.toml").discussion
+
+
+def test_discussion_citations_and_mentions_are_checked() -> None:
+    assert "discussion cites" in error_of(with_lesson('discussion = ["As [NoSuchKey]?", "Why?"]'))
+    assert "S:69" in error_of(with_lesson('discussion = ["As [S:69] says?", "Why?"]'))
+    assert "discussion mentions an unknown parameter" in error_of(
+        with_lesson('discussion = ["Raise uk.consultaton?", "Why?"]')
+    )
+
+
+def test_to_toml_writes_discussion_for_uploads() -> None:
+    import dataclasses
+
+    base = load_scenario("thor_immobilisation")
+    again = parse_scenario(to_toml(dataclasses.replace(base, path=None)), "upload.toml")
+    assert again.discussion == base.discussion and base.discussion
+    bare = dataclasses.replace(base, discussion=())
+    assert "discussion" not in to_toml(bare)
+
+
 @pytest.mark.parametrize(
     ("expect", "words"),
     [

@@ -69,7 +69,7 @@ def show_command(
     scenario_file: ScenarioFileOpt = None,
 ) -> None:
     """Explain a scenario: its question, historical basis, sources, what to notice, what to try,
-    and the parameters it changes from the baseline."""
+    its debrief questions, and the parameters it changes from the baseline."""
     from sim.params import SPECS
 
     sc = resolve_scenario(scenario_id, scenario_file)
@@ -98,7 +98,10 @@ def show_command(
     for heading, entries in (
         ("What to notice", sc.what_to_notice),
         ("Things to try", sc.things_to_try),
+        ("Questions for the debrief", sc.discussion),
     ):
+        if not entries:
+            continue
         parts += [heading, *items(entries, width), ""]
     base = baseline_params()
     changed = sc.params().differences(base)
@@ -175,12 +178,13 @@ def expectation_text(e: Expectation) -> str:
 
 
 def _citations(sc: Scenario) -> list[str]:
-    """The scenario's sources, then any other citation in its historical basis and lesson, each
-    once."""
+    """The scenario's sources, then any other citation in its historical basis, lesson and
+    discussion questions, each once."""
     from sim import sources
 
     found = list(sc.sources)
-    for bracket in CITATION.findall(f"{sc.historical_basis}\n{sc.lesson}"):
+    prose = "\n".join([sc.historical_basis, sc.lesson, *sc.discussion])
+    for bracket in CITATION.findall(prose):
         found += sources.citations_in(bracket, strict=True)
     return list(dict.fromkeys(c.strip() for c in found))
 
