@@ -77,6 +77,7 @@ def share_chart(answers: Sequence[Answer], model: ModelAnswer) -> Spec:
         .encode(
             x=x,
             x2="hi:Q",
+            y2=alt.datum(0),
             y=alt.Y(
                 "n:Q",
                 title="Students",
@@ -193,12 +194,13 @@ def class_words(question: Question, answers: Sequence[Answer]) -> str:
         values = shares(answers)
         low, high = min(values), max(values)
         return (
-            f"{len(values)} answers; median {pct(statistics.median(values))} "
+            f"{len(values)} answer{'' if len(values) == 1 else 's'}; median {pct(statistics.median(values))} "
             f"(from {pct(low)} to {pct(high)})."
         )
     counts = tally(question, answers)
     parts = [f"{question.label(o)}: {n}" for o, n in counts.items() if n]
-    return f"{sum(counts.values())} answers — " + "; ".join(parts) + "."
+    n = sum(counts.values())
+    return f"{n} answer{'' if n == 1 else 's'} — " + "; ".join(parts) + "."
 
 
 def model_words(question: Question, model: ModelAnswer) -> str:

@@ -10,20 +10,20 @@ question, ...); the pages show it as it is.
 
 from __future__ import annotations
 
+import html
 import urllib.parse
 from dataclasses import dataclass
 
 import streamlit as st
 
-from classroom.store import ClassError, Store
+from classroom.rules import OPEN, REVEALED, STAGES, ClassError
+from classroom.store import PosedQuestion, Store
 from ui.components.class_charts import Answer
 
 __all__ = ["STAGES", "Answer", "ClassError", "Posed", "Room", "Seat", "stage_label"]
 
-#: The lesson's sequence, in order (the store's stage names).
-STAGES: tuple[str, ...] = ("lobby", "baseline", "whatif", "predict", "reveal", "discuss", "debrief")
 _LABELS = {
-    "lobby": "Join",
+    "lobby": "Joining",
     "baseline": "Baseline",
     "whatif": "What-if",
     "predict": "Predict",
@@ -52,6 +52,7 @@ class Posed:
     key: str
     locked: bool
     revealed: bool
+    answered: int
 
 
 @dataclass(frozen=True)
@@ -86,23 +87,18 @@ class Seat:
 # --- the store's calls (the only place that knows its API) ------------------------------------
 
 
-def _posed(q: object) -> Posed:
-    return Posed(
-        id=int(q.id),  # type: ignore[attr-defined]
-        key=str(q.question_key),  # type: ignore[attr-defined]
-        locked=bool(q.locked),  # type: ignore[attr-defined]
-        revealed=bool(q.revealed),  # type: ignore[attr-defined]
-    )
+def _posed(q: PosedQuestion) -> Posed:
+    return Posed(q.id, q.key, q.state != OPEN, q.state == REVEALED, q.answered)
 
 
-def create(scenario_id: str, ttl_hours: int) -> tuple[str, str]:
+def create(scenario_id: str, ttl_hours: float) -> tuple[str, str]:
     """A new class: (join code, teacher key)."""
     handle = store().create_class(scenario_id, ttl_hours=ttl_hours)
     return handle.code, handle.teacher_key
 
 
 def join(code: str, nickname: str) -> tuple[str, str]:
-    """Join a class: (normalised code, student token)."""
+    """Join a class: (its code, the student's token)."""
     handle = store().join(code, nickname)
     return handle.code, handle.student_token
 
@@ -110,26 +106,25 @@ def join(code: str, nickname: str) -> tuple[str, str]:
 def room(code: str, teacher_key: str) -> Room:
     s = store().teacher_view(code, teacher_key)
     posed = tuple(_posed(q) for q in s.questions)
-    current = _posed(s.current) if s.current is not None else None
-    return Room(s.code, s.scenario_id, s.stage, int(s.students), current, posed)
+    return Room(s.code, s.scenario_id, s.stage, len(s.students), posed[-1] if posed else None, posed)
 
 
 def seat(code: str, student_token: str) -> Seat:
     s = store().student_view(code, student_token)
     current = _posed(s.current) if s.current is not None else None
-    return Seat(s.code, s.nickname, s.scenario_id, s.stage, current, s.answer)
+    return Seat(s.code, s.nickname, s.scenario_id, s.stage, current, s.my_answer)
 
 
 def pose(code: str, teacher_key: str, question_key: str) -> None:
     store().pose(code, teacher_key, question_key)
 
 
-def lock(code: str, teacher_key: str) -> None:
-    store().lock(code, teacher_key)
+def lock(code: str, teacher_key: str, question_id: int) -> None:
+    store().lock(code, teacher_key, question_id)
 
 
-def reveal(code: str, teacher_key: str) -> None:
-    store().reveal(code, teacher_key)
+def reveal(code: str, teacher_key: str, question_id: int) -> None:
+    store().reveal(code, teacher_key, question_id)
 
 
 def set_stage(code: str, teacher_key: str, stage: str) -> None:
@@ -137,26 +132,33 @@ def set_stage(code: str, teacher_key: str, stage: str) -> None:
 
 
 def answer(code: str, token: str, question_id: int, value: float | str, request_id: str) -> str:
-    """Store a student's answer; the store's one-line receipt ("Saved", "Already saved")."""
+    """Store a student's answer; one line saying so (a repeated request is counted once)."""
     receipt = store().answer(code, token, question_id, value, request_id=request_id)
-    return str(getattr(receipt, "message", "Saved."))
+    if receipt.duplicate:
+        return "Already saved (counted once)."
+    return "Saved." if receipt.revision == 1 else "Changed."
 
 
 def answer_count(code: str, teacher_key: str, question_id: int) -> int:
-    """How many have answered (one small query: the projector polls it)."""
-    return int(store().answer_count(code, teacher_key, question_id))
+    """How many have answered (one small read: the projector polls it)."""
+    return store().answer_count(code, teacher_key, question_id)
 
 
 def students(code: str, teacher_key: str) -> int:
-    return int(store().student_count(code, teacher_key))
+    """How many have joined (the projector polls it while the class joins)."""
+    return len(store().teacher_view(code, teacher_key).students)
 
 
-def answers(code: str, teacher_key: str, question_id: int) -> list[Answer]:
-    return [Answer(a.nickname, a.value) for a in store().answers(code, teacher_key, question_id)]
+def answers(code: str, question_id: int, *, teacher_key: str | None = None,
+            student_token: str | None = None) -> list[Answer]:
+    """The answers by nickname: the teacher's at any time, a student's after the reveal."""
+    found = store().answers(code, question_id, teacher_key=teacher_key,
+                            student_token=student_token)
+    return [Answer(a.nickname, a.value) for a in found]
 
 
 def export_csv(code: str, teacher_key: str) -> str:
-    return str(store().export_csv(code, teacher_key))
+    return store().export_csv(code, teacher_key)
 
 
 def delete(code: str, teacher_key: str) -> None:
@@ -184,9 +186,11 @@ def teacher_link(code: str, teacher_key: str) -> str:
     return f"{base_url()}/class?{query}"
 
 
-def qr_svg(link: str) -> str:
-    """The link as a QR code, inline SVG (segno: pure Python), scaled by its container."""
+def qr_img(link: str) -> str:
+    """The link as a QR code: an SVG (segno, pure Python) inlined in an <img> as a data URI (the
+    page's HTML sanitiser removes a bare <svg>), scaled by its container."""
     import segno
 
-    svg: str = segno.make(link, error="m").svg_inline(scale=1, border=2, omitsize=True)
-    return svg
+    uri: str = segno.make(link, error="m").svg_data_uri(scale=1, border=2, omitsize=True)
+    alt = html.escape(f"QR code of {link}")
+    return f'<img src="{uri}" alt="{alt}">'

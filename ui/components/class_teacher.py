@@ -30,7 +30,7 @@ CODE_CSS = """
   font-family: ui-monospace, "DejaVu Sans Mono", monospace; line-height: 1.05; color: #262730; }
 .cuba62-code-small { font-size: 1.6rem; font-weight: 700; letter-spacing: 0.08em;
   font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
-.cuba62-qr svg { width: 100%; max-width: 260px; height: auto; display: block; }
+.cuba62-qr img { width: 100%; max-width: 260px; height: auto; display: block; }
 .cuba62-question { font-size: 1.5rem; line-height: 1.35; font-weight: 600; }
 .cuba62-count { font-size: 3.2rem; font-weight: 800; }
 </style>
@@ -95,8 +95,7 @@ def header(room: Room, scenario: Scenario, big: bool) -> None:
             st.html(f'<div class="cuba62-code" data-testid="class-code">{html.escape(room.code)}</div>')
             st.caption(f"Or scan the QR code. Scenario: {scenario.title}.")
         with right:
-            st.html(f'<div class="cuba62-qr" aria-label="QR code of {html.escape(link)}">'
-                    f"{class_store.qr_svg(link)}</div>")  # fmt: skip
+            st.html(f'<div class="cuba62-qr">{class_store.qr_img(link)}</div>')
     else:
         st.html(
             f'<div>Code <span class="cuba62-code-small" data-testid="class-code">'
@@ -113,7 +112,7 @@ def stage_bar(room: Room, key: str) -> None:
             stage_label(stage),
             key=f"class.stage.{stage}",
             type="primary" if stage == room.stage else "secondary",
-            use_container_width=True,
+            width="stretch",
             on_click=act,
             args=(class_store.set_stage, room.code, key, stage),
         )
@@ -188,6 +187,7 @@ def predict(room: Room, key: str, scenario: Scenario) -> None:
         )
         if st.button("Pose this question", type="primary", key="class.pose"):
             act(class_store.pose, room.code, key, picked)
+            act(class_store.set_stage, room.code, key, "predict")
             prefetch(room, str(picked))
             st.rerun()
         return
@@ -196,15 +196,15 @@ def predict(room: Room, key: str, scenario: Scenario) -> None:
     answered_count(room.code, key, current.id, room.students)
     if not current.locked:
         st.button("Lock answers", key="class.lock", type="primary",
-                  on_click=act, args=(class_store.lock, room.code, key))  # fmt: skip
+                  on_click=act, args=(class_store.lock, room.code, key, current.id))  # fmt: skip
     else:
         st.info("Answers are locked.")
         st.button("Reveal", key="class.reveal", type="primary", on_click=reveal_now,
-                  args=(room.code, key))  # fmt: skip
+                  args=(room.code, key, current.id))  # fmt: skip
 
 
-def reveal_now(code: str, key: str) -> None:
-    act(class_store.reveal, code, key)
+def reveal_now(code: str, key: str, question_id: int) -> None:
+    act(class_store.reveal, code, key, question_id)
     act(class_store.set_stage, code, key, "reveal")
 
 
@@ -216,17 +216,17 @@ def reveal(room: Room, key: str) -> None:
     if not current.revealed:
         st.info("The answers are still hidden.")
         st.button("Lock and reveal", key="class.reveal", type="primary", on_click=reveal_now,
-                  args=(room.code, key))  # fmt: skip
+                  args=(room.code, key, current.id))  # fmt: skip
         return
     question = questions.question(room.scenario_id, current.key)
-    answers = class_store.answers(room.code, key, current.id)
+    answers = class_store.answers(room.code, current.id, teacher_key=key)
     model = model_answer(room.scenario_id, current.key, room.code)
     st.html(f'<div class="cuba62-question">{html.escape(question.text)}</div>')
     if question.kind == "share":
         spec = class_charts.share_chart(answers, model)
     else:
         spec = class_charts.choice_chart(question, answers, model)
-    st.vega_lite_chart(spec, use_container_width=True)
+    st.vega_lite_chart(spec, width="stretch")
     st.markdown(f"**The class:** {class_summary.md(class_charts.class_words(question, answers))}")
     st.markdown(f"**The model:** {class_summary.md(class_charts.model_words(question, model))}")
     near = class_charts.closest(question, answers, model)
@@ -250,7 +250,7 @@ def debrief(room: Room, key: str, scenario: Scenario) -> None:
         if not posed.revealed:
             continue
         question = questions.question(room.scenario_id, posed.key)
-        answers = class_store.answers(room.code, key, posed.id)
+        answers = class_store.answers(room.code, posed.id, teacher_key=key)
         model = model_answer(room.scenario_id, posed.key, room.code)
         rows.append(class_summary.Row(question, answers, model, questions.historical_answer(question)))
     if not rows:

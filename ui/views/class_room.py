@@ -70,7 +70,32 @@ def landing() -> None:
         )
 
 
+#: After a server restart an open page reconnects to a new session without rerunning, and the
+#: new session knows none of the page's fragments: the projector's count and the phones' polling
+#: would stop. The class lives in the URL and the database, so reloading the page on reconnecting
+#: redraws it as it was (only on this page; once per reconnection).
+RECONNECT_JS = """
+<script>
+(() => {
+  if (window.__cuba62Class) return;
+  window.__cuba62Class = true;
+  let lost = false;
+  setInterval(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return;
+    if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') { lost = true; return; }
+    if (lost && window.location.pathname.replace(/\\/$/, '').endsWith('/class')) {
+      window.location.reload();
+    }
+    lost = false;
+  }, 500);
+})();
+</script>
+"""
+
+
 def main() -> None:
+    st.html(RECONNECT_JS, unsafe_allow_javascript=True)
     query = st.query_params
     code = query.get("code", "")[:12]
     with session.friendly_errors("Class"):
