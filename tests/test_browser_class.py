@@ -157,7 +157,7 @@ def test_a_class_through_the_whole_sequence_with_a_restart(
 
         # --- baseline → what-if → predict: pose the share question ----------------------------
         for stage in ("Baseline", "What-if", "Predict"):
-            teacher.get_by_role("button", name=stage, exact=True).click()
+            teacher.get_by_role("radio", name=stage, exact=True).click()  # the stage control
             wait_for_app(teacher)
         teacher.get_by_role("button", name="Pose this question").click()
         text_appears(teacher, "have answered")
@@ -208,10 +208,11 @@ def test_a_class_through_the_whole_sequence_with_a_restart(
         text_appears(teacher, "Answers are locked")
         for page in students:
             text_appears(page, "Answers are locked")
+            wait_for_app(page)
             assert page.get_by_role("button", name="Send my answer").count() == 0
 
         # --- reveal ----------------------------------------------------------------------------
-        teacher.get_by_role("button", name="Reveal", exact=True).last.click()
+        teacher.get_by_role("button", name="Reveal", exact=True).click()
         text_appears(teacher, "The model:")
         wait_for_app(teacher, timeout_ms=120_000)
         closest = teacher.get_by_test_id("class-closest").inner_text()
@@ -225,7 +226,7 @@ def test_a_class_through_the_whole_sequence_with_a_restart(
         assert shoot(students[1], "class_student", 1280, tmp_path).exists()
 
         # --- discuss → debrief, and the CSV ----------------------------------------------------
-        teacher.get_by_role("button", name="Debrief", exact=True).click()
+        teacher.get_by_role("radio", name="Debrief", exact=True).click()
         text_appears(teacher, "What happened in 1962")
         wait_for_app(teacher, timeout_ms=120_000)
         with teacher.expect_download() as download:

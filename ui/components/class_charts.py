@@ -87,28 +87,28 @@ def share_chart(answers: Sequence[Answer], model: ModelAnswer) -> Spec:
             tooltip=[alt.Tooltip("n:Q", title="Students")],
         )
     )
-    layers: list[alt.Chart] = [bars]
+    layers: list[alt.Chart] = []
     if model.share is not None:
+        low = model.low if model.low is not None else model.share
+        high = model.high if model.high is not None else model.share
         m = pd.DataFrame(
-            [
-                {
-                    "share": model.share,
-                    "low": model.low if model.low is not None else model.share,
-                    "high": model.high if model.high is not None else model.share,
-                    "label": f"Model {pct(model.share)}",
-                    "y": top,
-                }
-            ]
-        )
-        layers += [
-            alt.Chart(m)
-            .mark_rect(color=BASELINE_COLOUR, opacity=0.35)
-            .encode(x="low:Q", x2="high:Q"),
-            alt.Chart(m).mark_rule(color=BASELINE_COLOUR, strokeWidth=4).encode(x="share:Q"),
-            alt.Chart(m)
-            .mark_text(align="left", dx=8, dy=-6, color=TEXT, fontWeight="bold")
-            .encode(x="share:Q", y=alt.Y("y:Q"), text="label:N"),
-        ]
+            [{"share": model.share, "low": low, "high": high, "y": top,
+              "label": f"Model {pct(model.share)}"}]
+        )  # fmt: skip
+        # The band behind the bars, the line and its label over them.
+        band = alt.Chart(m).mark_rect(color=BASELINE_COLOUR, opacity=0.3)
+        layers.append(band.encode(x="low:Q", x2="high:Q"))
+        layers.append(bars)
+        line = alt.Chart(m).mark_rule(color=BASELINE_COLOUR, strokeWidth=4, strokeDash=[6, 3])
+        layers.append(line.encode(x="share:Q"))
+        align = "left" if model.share < 0.7 else "right"
+        text = alt.Chart(m).mark_text(
+            align=align, dx=8 if align == "left" else -8, dy=10, color=TEXT, fontSize=16,
+            fontWeight="bold", baseline="top",
+        )  # fmt: skip
+        layers.append(text.encode(x="share:Q", y=alt.Y("y:Q"), text="label:N"))
+    else:
+        layers.append(bars)
     return spec_of(alt.LayerChart(layer=layers, height=260), "class-share")
 
 
@@ -118,7 +118,9 @@ def choice_chart(question: Question, answers: Sequence[Answer], model: ModelAnsw
     counts = tally(question, answers)
     total = max(sum(counts.values()), 1)
     rows: list[dict[str, object]] = []
-    for option in question.options:
+    # Options nobody chose and the model never gives are left out (as on the Explore page).
+    shown = [o for o in question.options if counts[o] or model.distribution.get(o, 0.0) > 0]
+    for option in shown:
         label = question.label(option)
         n = counts[option]
         rows.append(
@@ -138,7 +140,7 @@ def choice_chart(question: Question, answers: Sequence[Answer], model: ModelAnsw
                 "text": f"{pct(m)} of the model's histories",
             }
         )
-    order = [question.label(o) for o in question.options]
+    order = [question.label(o) for o in shown]
     base = alt.Chart(pd.DataFrame(rows)).encode(
         y=alt.Y(
             "category:N",
@@ -162,8 +164,10 @@ def choice_chart(question: Question, answers: Sequence[Answer], model: ModelAnsw
         ),
         color=alt.Color("source:N", scale=SOURCE_SCALE, legend=LEGEND),
     )
-    labels = base.mark_text(align="left", dx=4, color=INK).encode(
-        x="share:Q", text=alt.Text("share:Q", format=".0%")
+    labels = (
+        base.mark_text(align="left", dx=4, color=INK)
+        .encode(x="share:Q", text=alt.Text("share:Q", format=".0%"))
+        .transform_filter("datum.share > 0")
     )
     chart = alt.LayerChart(layer=[bars, labels], height=90 + 44 * len(order))
     return spec_of(chart, "class-choice")

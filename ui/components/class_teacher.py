@@ -22,6 +22,7 @@ from ui.components.class_store import STAGES, ClassError, Posed, Room, stage_lab
 #: How often the projector's count of answers (or of students, while they join) is refreshed.
 COUNT_S = 2.0
 K_FRESH = "class.fresh"  # the teacher key of a class this session has just created
+K_STAGES = "class.stages"
 
 
 CODE_CSS = """
@@ -104,18 +105,26 @@ def header(room: Room, scenario: Scenario, big: bool) -> None:
         )
 
 
+def on_stage(code: str, key: str) -> None:
+    """The stage control's callback: move the whole class (clicking the current stage again
+    deselects it in the control: that changes nothing)."""
+    stage = st.session_state.get(K_STAGES)
+    if stage:
+        act(class_store.set_stage, code, key, stage)
+
+
 def stage_bar(room: Room, key: str) -> None:
-    """The sequence as buttons (the current stage highlighted); a click moves the whole class."""
-    columns = st.columns(len(STAGES))
-    for column, stage in zip(columns, STAGES, strict=True):
-        column.button(
-            stage_label(stage),
-            key=f"class.stage.{stage}",
-            type="primary" if stage == room.stage else "secondary",
-            width="stretch",
-            on_click=act,
-            args=(class_store.set_stage, room.code, key, stage),
-        )
+    """The sequence as one row of buttons (wrapping on a phone), the current stage selected."""
+    st.session_state[K_STAGES] = room.stage
+    st.segmented_control(
+        "Stage of the lesson",
+        STAGES,
+        format_func=stage_label,
+        key=K_STAGES,
+        on_change=on_stage,
+        args=(room.code, key),
+        label_visibility="collapsed",
+    )
 
 
 def next_button(room: Room, key: str) -> None:
@@ -227,6 +236,13 @@ def reveal(room: Room, key: str) -> None:
     else:
         spec = class_charts.choice_chart(question, answers, model)
     st.vega_lite_chart(spec, width="stretch")
+    st.caption(
+        "Blue: the class's predictions (students per 5-point step). Orange: the model's share, "
+        "with its 95% interval as a band."
+        if question.kind == "share"
+        else "Blue: share of the class that chose each answer. Orange: share of the model's "
+        "histories."
+    )
     st.markdown(f"**The class:** {class_summary.md(class_charts.class_words(question, answers))}")
     st.markdown(f"**The model:** {class_summary.md(class_charts.model_words(question, model))}")
     near = class_charts.closest(question, answers, model)
