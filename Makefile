@@ -63,13 +63,13 @@ chromium:
 	@tools/ensure-chromium
 
 lint: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check sim ui tests benchmarks
-	$(VENV)/bin/mypy sim ui
+	$(VENV)/bin/ruff check sim ui classroom tests benchmarks
+	$(VENV)/bin/mypy sim ui classroom
 	$(VENV)/bin/lint-imports --no-cache
 
 test: $(VENV)/.installed-dev chromium
-	$(VENV)/bin/ruff check sim ui tests benchmarks
-	$(VENV)/bin/mypy sim ui
+	$(VENV)/bin/ruff check sim ui classroom tests benchmarks
+	$(VENV)/bin/mypy sim ui classroom
 	$(VENV)/bin/lint-imports --no-cache
 	$(VPY) -m pytest -q -ra $(PYTEST_ARGS)
 

@@ -312,7 +312,25 @@ _HISTORY: dict[str, str] = {
 }
 
 
+#: Where Britain acts, what became of that British part in 1962 (from each scenario's
+#: historical_basis); other scenarios use `_HISTORY[DEAL_CHANGES]`.
+_DEAL_BY_SCENARIO: dict[str, str] = {
+    "thor_immobilisation": "In 1962 Macmillan offered the Thors on 27 October [UPI93], but the "
+    "Americans saw no advantage in it [S:48]; the deal was a no-invasion pledge and a secret "
+    "assurance on the Jupiters [OH].",
+    "real_consultation": "In 1962 Kennedy made his first decision on his own responsibility and "
+    "told Macmillan afterwards [TNA-msg]; Britain was informed rather than consulted [R95], and "
+    "the deal was Washington's and Moscow's [OH].",
+    "berlin_settlement": "In 1962 Ormsby-Gore's idea of using Cuba to improve West Berlin's "
+    "status came only after the crisis eased [S:83–86]; the deal, a no-invasion pledge and a "
+    "secret assurance on the Jupiters, said nothing about Berlin [OH].",
+}
+
+
 def historical_answer(question: Question) -> str:
     """What actually happened, for the debrief, with [KEY] citations (FACTS.md source keys).
-    It is the same for every scenario: a what-if did not happen."""
+    A what-if did not happen, so this is 1962 itself; the deal question names what became of
+    the scenario's British part."""
+    if question.key == DEAL_CHANGES and question.scenario_id in _DEAL_BY_SCENARIO:
+        return _DEAL_BY_SCENARIO[question.scenario_id]
     return _HISTORY[question.key]

@@ -45,6 +45,15 @@ VIOLATIONS = (
         "from sim.model import CrisisModel\n",
         "sim.agents never imports sim.model",
     ),
+    ("sim/_violation_db.py", "import classroom.store\n", "sim never imports classroom"),
+    ("sim/_violation_sa.py", "import sqlalchemy\n", "sim never imports classroom"),
+    ("classroom/_violation.py", "import streamlit\n", "classroom never imports ui or streamlit"),
+    (
+        "classroom/_violation_sim.py",
+        "from sim.world import LADDER\n",
+        "classroom imports only the public sim modules",
+    ),
+    ("ui/_violation_sa.py", "import sqlalchemy\n", "ui never imports sqlalchemy or alembic"),
 )
 
 
@@ -61,7 +70,7 @@ def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def copy_tree(target: Path) -> None:
-    for package in ("sim", "ui"):
+    for package in ("sim", "ui", "classroom"):
         shutil.copytree(
             ROOT / package, target / package, ignore=shutil.ignore_patterns("__pycache__")
         )

@@ -124,3 +124,16 @@ def test_import_is_light() -> None:
     code = "import sys, sim.questions; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_deal_question_recalls_each_scenario_s_british_part() -> None:
+    words = {
+        "thor_immobilisation": "Thors",
+        "real_consultation": "consulted",
+        "berlin_settlement": "Berlin",
+    }
+    for sid, word in words.items():
+        q = questions.question(sid, questions.DEAL_CHANGES)
+        assert word in questions.historical_answer(q)
+    acting = [s for s in scenario_ids() if questions.britain_acts(load_scenario(s))]
+    assert sorted(acting) == sorted(words)  # a new British scenario needs its own line here
