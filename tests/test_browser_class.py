@@ -30,7 +30,6 @@ from tests.conftest import (
     free_port,
     full_page_screenshot,
     horizontal_overflow,
-    page_text,
     wait_for_app,
 )
 from tests.test_restart import start_server
@@ -46,7 +45,10 @@ NICKNAMES = ("Ada", "*Bo*", "Cy")
 #: Slider moves (0.5 points each, from 10%) of each student's first answer; the third changes
 #: their answer after the restart to END (100%).
 MOVES = (4, -8, 0)
-STATE_JS = "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-connection-state')"
+STATE_JS = (
+    "() => document.querySelector('[data-testid=\"stApp\"]')"
+    "?.getAttribute('data-test-connection-state')"
+)
 
 
 #: The elements that stick out to the right of the window (to say what makes a page scroll).
@@ -131,7 +133,9 @@ def test_a_class_through_the_whole_sequence_with_a_restart(
         code = teacher.get_by_test_id("class-code").inner_text().strip()
         assert len(code) == 6, code
         assert "teacher=" in teacher.url
-        assert teacher.locator(".cuba62-qr img[src^='data:image/svg+xml']").count() == 1, "the QR code is on the projector"
+        assert teacher.locator(".cuba62-qr img[src^='data:image/svg+xml']").count() == 1, (
+            "the QR code is on the projector"
+        )
         teacher.get_by_role("button", name="I have kept it").click()
         text_gone(teacher, "Keep this teacher link")
 

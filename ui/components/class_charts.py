@@ -92,20 +92,32 @@ def share_chart(answers: Sequence[Answer], model: ModelAnswer) -> Spec:
         low = model.low if model.low is not None else model.share
         high = model.high if model.high is not None else model.share
         m = pd.DataFrame(
-            [{"share": model.share, "low": low, "high": high, "y": top,
-              "label": f"Model {pct(model.share)}"}]
-        )  # fmt: skip
+            [
+                {
+                    "share": model.share,
+                    "low": low,
+                    "high": high,
+                    "y": top,
+                    "label": f"Model {pct(model.share)}",
+                }
+            ]
+        )
         # The band behind the bars, the line and its label over them.
         band = alt.Chart(m).mark_rect(color=BASELINE_COLOUR, opacity=0.3)
         layers.append(band.encode(x="low:Q", x2="high:Q"))
         layers.append(bars)
         line = alt.Chart(m).mark_rule(color=BASELINE_COLOUR, strokeWidth=4, strokeDash=[6, 3])
         layers.append(line.encode(x="share:Q"))
-        align = "left" if model.share < 0.7 else "right"
+        left = model.share < 0.7
         text = alt.Chart(m).mark_text(
-            align=align, dx=8 if align == "left" else -8, dy=10, color=TEXT, fontSize=16,
-            fontWeight="bold", baseline="top",
-        )  # fmt: skip
+            align="left" if left else "right",
+            dx=8 if left else -8,
+            dy=10,
+            color=TEXT,
+            fontSize=16,
+            fontWeight="bold",
+            baseline="top",
+        )
         layers.append(text.encode(x="share:Q", y=alt.Y("y:Q"), text="label:N"))
     else:
         layers.append(bars)
@@ -197,9 +209,10 @@ def class_words(question: Question, answers: Sequence[Answer]) -> str:
     if question.kind == "share":
         values = shares(answers)
         low, high = min(values), max(values)
+        middle = pct(statistics.median(values))
+        n = len(values)
         return (
-            f"{len(values)} answer{'' if len(values) == 1 else 's'}; median {pct(statistics.median(values))} "
-            f"(from {pct(low)} to {pct(high)})."
+            f"{n} answer{'' if n == 1 else 's'}; median {middle} (from {pct(low)} to {pct(high)})."
         )
     counts = tally(question, answers)
     parts = [f"{question.label(o)}: {n}" for o, n in counts.items() if n]

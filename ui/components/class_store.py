@@ -106,7 +106,9 @@ def join(code: str, nickname: str) -> tuple[str, str]:
 def room(code: str, teacher_key: str) -> Room:
     s = store().teacher_view(code, teacher_key)
     posed = tuple(_posed(q) for q in s.questions)
-    return Room(s.code, s.scenario_id, s.stage, len(s.students), posed[-1] if posed else None, posed)
+    return Room(
+        s.code, s.scenario_id, s.stage, len(s.students), posed[-1] if posed else None, posed
+    )
 
 
 def seat(code: str, student_token: str) -> Seat:
@@ -149,11 +151,11 @@ def students(code: str, teacher_key: str) -> int:
     return len(store().teacher_view(code, teacher_key).students)
 
 
-def answers(code: str, question_id: int, *, teacher_key: str | None = None,
-            student_token: str | None = None) -> list[Answer]:
+def answers(
+    code: str, question_id: int, *, teacher_key: str | None = None, student_token: str | None = None
+) -> list[Answer]:
     """The answers by nickname: the teacher's at any time, a student's after the reveal."""
-    found = store().answers(code, question_id, teacher_key=teacher_key,
-                            student_token=student_token)
+    found = store().answers(code, question_id, teacher_key=teacher_key, student_token=student_token)
     return [Answer(a.nickname, a.value) for a in found]
 
 

@@ -49,11 +49,17 @@ def submit(seat: Seat, token: str, question: questions.Question) -> None:
     id until the store has acknowledged it)."""
     assert seat.current is not None
     raw = st.session_state.get(f"class.value.{seat.current.id}")
+    if raw is None:
+        st.session_state[K_RECEIPT] = ("warning", "Choose an answer first.")
+        return
     value: float | str = round(float(raw) / 100, 4) if question.kind == "share" else str(raw)
     request = st.session_state.setdefault(K_REQUEST, uuid.uuid4().hex)
     try:
         message = class_store.answer(seat.code, token, seat.current.id, value, request)
-        st.session_state[K_RECEIPT] = ("success", f"{message} Your answer: {shown(question, value)}.")
+        st.session_state[K_RECEIPT] = (
+            "success",
+            f"{message} Your answer: {shown(question, value)}.",
+        )
         st.session_state[K_REQUEST] = uuid.uuid4().hex  # the next change is a new request
     except ClassError as error:
         st.session_state[K_RECEIPT] = ("warning", str(error))
@@ -65,15 +71,22 @@ def answer_form(seat: Seat, token: str, question: questions.Question) -> None:
     with st.form(f"class.answer.{seat.current.id}", border=True):
         if question.kind == "share":
             start = float(seat.answer) * 100 if isinstance(seat.answer, float | int) else 10.0
-            st.slider("Your prediction (out of 100 histories)", 0.0, 100.0, start, 0.5,
-                      format="%.1f%%", key=key)  # fmt: skip
+            st.slider(
+                "Your prediction (out of 100 histories)",
+                0.0,
+                100.0,
+                start,
+                0.5,
+                format="%.1f%%",
+                key=key,
+            )
         else:
             options = list(question.options)
             index = options.index(seat.answer) if seat.answer in options else None
-            st.radio("Your prediction", options, index=index, format_func=question.label,
-                     key=key)  # fmt: skip
-        st.form_submit_button("Send my answer", type="primary", on_click=submit,
-                              args=(seat, token, question))  # fmt: skip
+            st.radio("Your prediction", options, index=index, format_func=question.label, key=key)
+        st.form_submit_button(
+            "Send my answer", type="primary", on_click=submit, args=(seat, token, question)
+        )
 
 
 def show(code: str, token: str) -> None:

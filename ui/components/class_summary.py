@@ -39,7 +39,9 @@ class Row:
     model_text: str = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "class_text", class_charts.class_words(self.question, self.answers))
+        object.__setattr__(
+            self, "class_text", class_charts.class_words(self.question, self.answers)
+        )
         object.__setattr__(self, "model_text", class_charts.model_words(self.question, self.model))
 
 
@@ -75,13 +77,14 @@ def _bars(row: Row) -> str:
             f'<td><span class="bar model" style="width:{model * 8:.2f}rem"></span> {model:.1%}'
             "</td></tr>"
         )
-    return ("<table><tr><th>Answer</th><th>The class</th><th>The model</th></tr>"
-            + "".join(lines) + "</table>")  # fmt: skip
+    return (
+        "<table><tr><th>Answer</th><th>The class</th><th>The model</th></tr>"
+        + "".join(lines)
+        + "</table>"
+    )
 
 
-def html_page(
-    code: str, scenario: Scenario, rows: Sequence[Row], discussion: Sequence[str]
-) -> str:
+def html_page(code: str, scenario: Scenario, rows: Sequence[Row], discussion: Sequence[str]) -> str:
     """The one-page summary (a complete HTML document)."""
     e = html.escape
     parts = [

@@ -17,7 +17,7 @@ from sim import questions
 from sim.params import SPECS, format_value
 from sim.scenario import BASELINE_ID, Scenario
 from ui.components import cache, class_charts, class_jobs, class_store, class_summary, session
-from ui.components.class_store import STAGES, ClassError, Posed, Room, stage_label
+from ui.components.class_store import STAGES, ClassError, Room, stage_label
 
 #: How often the projector's count of answers (or of students, while they join) is refreshed.
 COUNT_S = 2.0
@@ -92,8 +92,12 @@ def header(room: Room, scenario: Scenario, big: bool) -> None:
     if big:
         left, right = st.columns([3, 1.3], vertical_alignment="center")
         with left:
-            st.markdown(f"#### Join at **{html.escape(class_store.base_url())}/class** with the code")
-            st.html(f'<div class="cuba62-code" data-testid="class-code">{html.escape(room.code)}</div>')
+            st.markdown(
+                f"#### Join at **{html.escape(class_store.base_url())}/class** with the code"
+            )
+            st.html(
+                f'<div class="cuba62-code" data-testid="class-code">{html.escape(room.code)}</div>'
+            )
             st.caption(f"Or scan the QR code. Scenario: {scenario.title}.")
         with right:
             st.html(f'<div class="cuba62-qr">{class_store.qr_img(link)}</div>')
@@ -131,8 +135,13 @@ def next_button(room: Room, key: str) -> None:
     i = STAGES.index(room.stage) if room.stage in STAGES else 0
     if i + 1 < len(STAGES):
         nxt = STAGES[i + 1]
-        st.button(f"Next: {stage_label(nxt)} →", key="class.next", type="primary",
-                  on_click=act, args=(class_store.set_stage, room.code, key, nxt))  # fmt: skip
+        st.button(
+            f"Next: {stage_label(nxt)} →",
+            key="class.next",
+            type="primary",
+            on_click=act,
+            args=(class_store.set_stage, room.code, key, nxt),
+        )
 
 
 @st.fragment(run_every=COUNT_S)
@@ -204,12 +213,22 @@ def predict(room: Room, key: str, scenario: Scenario) -> None:
     st.html(f'<div class="cuba62-question">{html.escape(question.text)}</div>')
     answered_count(room.code, key, current.id, room.students)
     if not current.locked:
-        st.button("Lock answers", key="class.lock", type="primary",
-                  on_click=act, args=(class_store.lock, room.code, key, current.id))  # fmt: skip
+        st.button(
+            "Lock answers",
+            key="class.lock",
+            type="primary",
+            on_click=act,
+            args=(class_store.lock, room.code, key, current.id),
+        )
     else:
         st.info("Answers are locked.")
-        st.button("Reveal", key="class.reveal", type="primary", on_click=reveal_now,
-                  args=(room.code, key, current.id))  # fmt: skip
+        st.button(
+            "Reveal",
+            key="class.reveal",
+            type="primary",
+            on_click=reveal_now,
+            args=(room.code, key, current.id),
+        )
 
 
 def reveal_now(code: str, key: str, question_id: int) -> None:
@@ -224,8 +243,13 @@ def reveal(room: Room, key: str) -> None:
         return
     if not current.revealed:
         st.info("The answers are still hidden.")
-        st.button("Lock and reveal", key="class.reveal", type="primary", on_click=reveal_now,
-                  args=(room.code, key, current.id))  # fmt: skip
+        st.button(
+            "Lock and reveal",
+            key="class.reveal",
+            type="primary",
+            on_click=reveal_now,
+            args=(room.code, key, current.id),
+        )
         return
     question = questions.question(room.scenario_id, current.key)
     answers = class_store.answers(room.code, current.id, teacher_key=key)
@@ -268,7 +292,9 @@ def debrief(room: Room, key: str, scenario: Scenario) -> None:
         question = questions.question(room.scenario_id, posed.key)
         answers = class_store.answers(room.code, posed.id, teacher_key=key)
         model = model_answer(room.scenario_id, posed.key, room.code)
-        rows.append(class_summary.Row(question, answers, model, questions.historical_answer(question)))
+        rows.append(
+            class_summary.Row(question, answers, model, questions.historical_answer(question))
+        )
     if not rows:
         st.info("No question has been revealed yet.")
     for row in rows:
@@ -282,11 +308,20 @@ def debrief(room: Room, key: str, scenario: Scenario) -> None:
         st.markdown(f"- {item}")
     page = class_summary.html_page(room.code, scenario, rows, discussion(scenario))
     left, right = st.columns(2)
-    left.download_button("Download answers (CSV)", class_store.export_csv(room.code, key),
-                         file_name=f"class-{room.code}.csv", mime="text/csv", key="class.csv")  # fmt: skip
-    right.download_button("Download one-page summary (HTML)", page,
-                          file_name=f"class-{room.code}-summary.html", mime="text/html",
-                          key="class.html")  # fmt: skip
+    left.download_button(
+        "Download answers (CSV)",
+        class_store.export_csv(room.code, key),
+        file_name=f"class-{room.code}.csv",
+        mime="text/csv",
+        key="class.csv",
+    )
+    right.download_button(
+        "Download one-page summary (HTML)",
+        page,
+        file_name=f"class-{room.code}-summary.html",
+        mime="text/html",
+        key="class.html",
+    )
 
 
 def delete_box(room: Room, key: str) -> None:

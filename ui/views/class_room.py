@@ -54,13 +54,19 @@ def landing() -> None:
         st.subheader("Start a class (teacher)")
         shipped = session.shipped()
         scenario_id = st.selectbox(
-            "Scenario", list(shipped), format_func=lambda i: shipped[i].title,
-            index=list(shipped).index(session.default_option()), key="class.scenario",
-        )  # fmt: skip
+            "Scenario",
+            list(shipped),
+            format_func=lambda i: shipped[i].title,
+            index=list(shipped).index(session.default_option()),
+            key="class.scenario",
+        )
         hours = st.selectbox(
-            "Delete the class and its answers after", TTL_CHOICES, index=1,
-            format_func=lambda h: f"{h} hours", key="class.ttl",
-        )  # fmt: skip
+            "Delete the class and its answers after",
+            TTL_CHOICES,
+            index=1,
+            format_func=lambda h: f"{h} hours",
+            key="class.ttl",
+        )
         st.button("Start a class", on_click=start, args=(scenario_id, hours), key="class.start")
         if message := st.session_state.pop("class.start_error", None):
             st.error(message)
