@@ -96,7 +96,7 @@ def show(code: str, token: str) -> None:
         scenario = class_teacher.scenario_of(seat.scenario_id)
     except ClassError as error:
         st.error(str(error))
-        st.page_link("views/class_room.py", label="Join a class")
+        st.button("Join a class", key="class.leave", on_click=st.query_params.clear)
         return
     st.session_state[K_SIGNATURE] = seat.signature()
     st.html(

@@ -340,7 +340,7 @@ def show(code: str, key: str) -> None:
         scenario = scenario_of(room.scenario_id)
     except ClassError as error:
         st.error(str(error))
-        st.page_link("views/class_room.py", label="Start or join a class")
+        st.button("Start or join a class", key="class.leave", on_click=st.query_params.clear)
         return
     if message := st.session_state.pop("class.error", None):
         st.warning(message)
