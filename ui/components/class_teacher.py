@@ -163,6 +163,8 @@ def answered_count(code: str, key: str, question_id: int, students: int) -> None
     except ClassError as error:
         st.error(str(error))
         return
+    if n > students:  # someone joined since the page was drawn: redraw it with the new count
+        st.rerun(scope="app")
     of = f" of {students}" if students else ""
     st.html(f'<div class="cuba62-count" data-testid="class-answered">{n}{of}</div>')
     st.caption("have answered (the answers stay hidden until you reveal them)")
