@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import typer
 
-from sim.cli import analysis, parameters, play, presets, runs, scenarios
+from sim.cli import analysis, guide, parameters, play, presets, runs, scenarios
 from sim.cli.errors import BadInput, error, internal_error
 
 QUICK_START = """\
@@ -30,6 +30,7 @@ More:
   cuba62 params                           # every setting you can change with --set
   cuba62 history baseline --index 3       # read one simulated history, day by day
   cuba62 play                             # take London's chair, step by step
+  cuba62 guide baseline --out guide.html  # a printable teacher guide and worksheet
   cuba62 COMMAND --help                   # examples for each command
 
 \b
@@ -56,6 +57,7 @@ parameters.register(app)  # params
 runs.register(app)  # run, compare, history
 presets.register(app)  # presets
 play.register(app)  # play
+guide.register(app)  # guide
 scenarios.register_validate(app)  # validate
 analysis.register(app)  # sweep, sensitivity, discover
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
 import sys
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim import outfiles
 from sim.cli.errors import BadInput, one_line, printable, say
 
 if TYPE_CHECKING:  # rich is imported when something is rendered: `cuba62 --help` needs none
@@ -128,24 +127,8 @@ def emit(text: str, out: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    folder = out.parent
-    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, out)
-        tmp = None
+        outfiles.write_atomic(out, text.encode("utf-8"))
     except OSError as e:
         raise BadInput(f"--out {out}: cannot write: {e.strerror or e}") from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
     say(f"wrote {out}")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

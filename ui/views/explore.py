@@ -14,7 +14,16 @@ from sim.ensemble import Paired
 from sim.labels import CONCESSION_LABELS, CONCESSIONS, DESCRIPTIONS, LABELS, OUTCOMES, WAR_OUTCOMES
 from sim.params import SPECS
 from sim.scenario import MAX_BYTES, ScenarioError
-from ui.components import cache, charts, controls, export, first_screen, link, session
+from ui.components import (
+    cache,
+    charts,
+    controls,
+    export,
+    first_screen,
+    link,
+    session,
+    teacher_guide,
+)
 
 #: Outcomes always shown as headline cards, whatever their share.
 ALWAYS = ("negotiated_withdrawal", "air_strike", "nuclear_war")
@@ -332,6 +341,7 @@ def share_section(settings: session.Settings, query: dict[str, str], p: Paired |
                     "FILE`, run it with the command line, or upload it here later.",
                     width="stretch",
                 )
+    teacher_guide.buttons(settings)  # built only when clicked
     limit = f"{MAX_BYTES // 1024} KB"
     # Keyed so the app's CSS can hide Streamlit's own size note ("1MB per file": its smallest
     # setting), which is not the real limit.
