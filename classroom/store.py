@@ -574,6 +574,9 @@ class Store:
 
         def store(s: Session) -> AnswerReceipt:
             cls, student = self._student(s, code, student_token)
+            # One submit per student at a time (PostgreSQL: a row lock, so two tabs cannot both
+            # read revision n and write n + 1; SQLite's BEGIN IMMEDIATE already serialises).
+            s.execute(select(StudentRow.id).where(StudentRow.id == student.id).with_for_update())
             row = self._posed(s, cls, question_id)
             mine = s.scalar(
                 select(AnswerRow).where(

@@ -81,3 +81,32 @@ def core_sequence(open_store: Callable[[], Store]) -> None:
     with pytest.raises(ClassError, match="no class has the code"):
         store.student_view(code, ann.student_token)
     store.close()
+
+
+def same_student_race(store: Store, threads: int = 12) -> None:
+    """One student submitting from many tabs at the same moment (distinct request ids): one
+    answer row, every submit counted (revision = threads), none lost to a unique-key clash."""
+    import threading
+
+    t = store.create_class("baseline")
+    me = store.join(t.code, "Tabs")
+    q = store.pose(t.code, t.teacher_key, "nuclear_war_share")
+    start = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def submit(i: int) -> None:
+        try:
+            start.wait(timeout=30)
+            store.answer(t.code, me.student_token, q.id, i / 100, request_id=f"tab{i}")
+        except BaseException as error:
+            errors.append(error)
+
+    workers = [threading.Thread(target=submit, args=(i,)) for i in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=60)
+    assert not errors, errors[:3]
+    (only,) = store.answers(t.code, q.id, teacher_key=t.teacher_key)
+    assert only.revision == threads, f"revision {only.revision} of {threads}"
+    store.delete_class(t.code, t.teacher_key)

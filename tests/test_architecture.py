@@ -100,3 +100,13 @@ def test_each_violation_breaks_its_contract(
     broken = result.stdout.split("Broken contracts", 1)[-1].replace("\n", " ")
     assert contract in broken, result.stdout
     assert path.removesuffix(".py").replace("/", ".") in broken, result.stdout  # the culprit
+
+
+def test_ui_may_use_the_class_store(tmp_path: Path) -> None:
+    """ui -> classroom -> sqlalchemy is allowed (only a direct import of sqlalchemy is not)."""
+    copy_tree(tmp_path)
+    (tmp_path / "ui" / "_uses_store.py").write_text(
+        "from classroom.store import Store\n", encoding="utf-8"
+    )
+    result = lint_imports(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr

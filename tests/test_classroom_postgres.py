@@ -16,7 +16,7 @@ import pytest
 
 from classroom import db
 from classroom.store import Store
-from tests.classroom_sequence import core_sequence
+from tests.classroom_sequence import core_sequence, same_student_race
 
 URL = os.environ.get(db.ENV_URL, "")
 pytestmark = pytest.mark.skipif(
@@ -62,4 +62,12 @@ def test_forty_students_at_once_on_postgres() -> None:
     answers = store.answers(t.code, q.id, teacher_key=t.teacher_key)
     assert len(answers) == 40 and {a.revision for a in answers} == {1}
     store.delete_class(t.code, t.teacher_key)
+    store.close()
+
+
+def test_one_student_in_many_tabs_at_once_on_postgres() -> None:
+    """Concurrent inserts of the same (question, student) clash on PostgreSQL's unique key;
+    the store retries the loser, so every submit is counted and there is one row."""
+    store = Store(URL, flood_limit=100)
+    same_student_race(store)
     store.close()

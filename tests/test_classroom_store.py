@@ -17,7 +17,7 @@ from classroom import db
 from classroom.models import AnswerRow, ClassRow, PosedRow, StudentRow, SubmissionRow
 from classroom.rules import ClassError, RateLimited, StoreUnavailable
 from classroom.store import Store
-from tests.classroom_sequence import core_sequence
+from tests.classroom_sequence import core_sequence, same_student_race
 
 
 class Clock:
@@ -448,3 +448,7 @@ def test_an_unwritable_data_folder_is_one_line(
     monkeypatch.setenv("CUBA62_DATA_DIR", str(blocker / "data"))
     with pytest.raises(StoreUnavailable, match="folder .* cannot be used .*CUBA62_DATA_DIR"):
         Store()
+
+
+def test_one_student_in_many_tabs_at_once(url: str) -> None:
+    same_student_race(Store(url, flood_limit=100))
