@@ -64,9 +64,14 @@ def connected(page: Page, timeout_ms: int = 60_000) -> None:
 
 def text_appears(page: Page, text: str, timeout_ms: int = 60_000) -> None:
     """Wait until `text` is on the page (the page updates itself: no reload by the test)."""
-    page.wait_for_function(
-        "(t) => document.body.innerText.includes(t)", arg=text, timeout=timeout_ms, polling=200
-    )
+    try:
+        page.wait_for_function(
+            "(t) => document.body.innerText.includes(t)", arg=text, timeout=timeout_ms, polling=200
+        )
+    except Exception as error:  # say what the page showed instead
+        shown = page.evaluate("() => document.body.innerText")[-1500:]
+        message = f"{text!r} never appeared on {page.url}; it shows:\n{shown}"
+        raise AssertionError(message) from error
 
 
 def text_gone(page: Page, text: str, timeout_ms: int = 60_000) -> None:
@@ -104,6 +109,10 @@ def shoot(page: Page, name: str, width: int, tmp_path: Path) -> Path:
     page.set_viewport_size({"width": width, "height": 720})
     try:
         wait_for_app(page)
+        try:  # charts drawn at the old width redraw themselves a moment after a resize
+            page.wait_for_function(f"() => !({WIDE_JS})().length", timeout=15_000, polling=200)
+        except Exception:  # noqa: BLE001 - reported by the assertion below
+            pass
         wide = page.evaluate(WIDE_JS)
         assert max(horizontal_overflow(page).values()) <= 1, f"{name} at {width}: {wide}"
         full_page_screenshot(page, path)
@@ -240,6 +249,7 @@ def test_a_class_through_the_whole_sequence_with_a_restart(
         assert set(got) == set(NICKNAMES), rows
         for nickname, share in expected.items():
             assert float(got[nickname]["answer"]) == pytest.approx(share), got[nickname]
+        wait_for_app(teacher)
         with teacher.expect_download() as summary:
             teacher.get_by_role("button", name="Download one-page summary (HTML)").click()
         page_html = Path(summary.value.path()).read_text()

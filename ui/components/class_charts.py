@@ -102,10 +102,10 @@ def share_chart(answers: Sequence[Answer], model: ModelAnswer) -> Spec:
                 }
             ]
         )
-        # The band behind the bars, the line and its label over them.
-        band = alt.Chart(m).mark_rect(color=BASELINE_COLOUR, opacity=0.3)
-        layers.append(band.encode(x="low:Q", x2="high:Q"))
+        # The band, the line and its label over the bars (the band see-through).
+        band = alt.Chart(m).mark_rect(color=BASELINE_COLOUR, opacity=0.55)
         layers.append(bars)
+        layers.append(band.encode(x="low:Q", x2="high:Q"))
         line = alt.Chart(m).mark_rule(color=BASELINE_COLOUR, strokeWidth=4, strokeDash=[6, 3])
         layers.append(line.encode(x="share:Q"))
         left = model.share < 0.7

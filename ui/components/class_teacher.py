@@ -315,6 +315,7 @@ def debrief(room: Room, key: str, scenario: Scenario) -> None:
         class_store.export_csv(room.code, key),
         file_name=f"class-{room.code}.csv",
         mime="text/csv",
+        on_click="ignore",  # no rerun: it would replace the other button's file mid-download
         key="class.csv",
     )
     right.download_button(
@@ -322,6 +323,7 @@ def debrief(room: Room, key: str, scenario: Scenario) -> None:
         page,
         file_name=f"class-{room.code}-summary.html",
         mime="text/html",
+        on_click="ignore",
         key="class.html",
     )
 
