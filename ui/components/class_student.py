@@ -19,7 +19,7 @@ from ui.components import class_store, class_summary, class_teacher
 from ui.components.class_store import ClassError, Seat
 
 #: How often a phone asks whether the class moved on (seconds): modest, 40 phones poll.
-POLL_S = 3.0
+POLL_S = 5.0
 K_SIGNATURE = "class.seen"
 K_RECEIPT = "class.receipt"
 K_REQUEST = "class.request"
