@@ -104,8 +104,9 @@ async def new_page(browser: Browser, width: int = 1280) -> Page:
 async def join(browser: Browser, base: str, code: str, i: int) -> Page:
     """Open the class page, join as student i, set the slider to their value (not timed)."""
     page = await new_page(browser, 375 if i % 2 else 1280)
-    # Chromium opens at most 30 websockets to one host: every other student uses the name
-    # "localhost" for the same server (127.0.0.1), as different devices would not share a limit.
+    # A first run stalled at 30 pages on one host name; whether that was a per-host websocket
+    # limit in Chromium or the loaded server is not settled: every other student uses the name
+    # "localhost" for the same server (127.0.0.1), as separate devices would share no limit.
     if i % 2:
         base = base.replace("127.0.0.1", "localhost")
     await page.goto(f"{base}/class?code={code}", wait_until="domcontentloaded", timeout=600_000)
