@@ -1,8 +1,8 @@
 """cuba62 in the browser: `streamlit run ui/app.py`.
 
 The entry point sets the page up, offers a presentation mode for projectors, fills the session's
-settings from the URL once, and hands over to one of five pages (Explore, One history,
-What matters, Play as Britain, Sources & model). Nothing is computed at import time.
+settings from the URL once, and hands over to one of six pages (Explore, One history,
+What matters, Play as Britain, Sources & model, Class). Nothing is computed at import time.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ def main() -> None:
             st.Page(VIEWS / "what_matters.py", title="What matters", url_path="what-matters"),
             st.Page(VIEWS / "play.py", title="Play as Britain", url_path="play"),
             st.Page(VIEWS / "sources.py", title="Sources & model", url_path="sources"),
+            st.Page(VIEWS / "class_room.py", title="Class", url_path="class"),
         ]
     )
     st.html(BASE_CSS)

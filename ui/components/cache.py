@@ -195,3 +195,21 @@ def replay(params: Params, seed: int, index: int) -> history.History:
     )
     assert isinstance(result, history.History)
     return result
+
+
+def request_job(
+    owner: str, key: Hashable, fn: Callable[..., object], args: tuple[object, ...]
+) -> pool.Status:
+    """Ask for one job `fn(*args)` (cached under `key`) on behalf of `owner` without waiting: a
+    class asks under its own name, so the job is not withdrawn when the teacher's session asks
+    for another run."""
+    return scheduler().request(owner, key, [key], fn, args, lambda r: [(key, r)])
+
+
+def job(
+    owner: str, key: Hashable, fn: Callable[..., object], args: tuple[object, ...], what: str
+) -> object:
+    """The value of `fn(*args)` (blocking, with a status while queued); raises ValueError with one
+    line when it failed."""
+    (value,) = _blocking(lambda: request_job(owner, key, fn, args), key, what)
+    return value

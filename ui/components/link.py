@@ -19,7 +19,8 @@ from ui.components import session, view_link
 
 #: URL parameters that are not model parameters (`moves` and `at`: the Play as Britain game).
 RESERVED = ("scenario", "seed", "runs", "history", "moves", "at")
-IGNORED_URL_KEYS = ("embed", "embed_options")
+#: `code`, `teacher`, `student`: the Class page's (ui/views/class_room.py).
+IGNORED_URL_KEYS = ("embed", "embed_options", "code", "teacher", "student")
 
 
 def _link_number[T: (int, None)](
