@@ -7,6 +7,10 @@ seconds queue for a few milliseconds each. Every misuse raises `ClassError` with
 screen; a database that is locked, full or unreachable raises `StoreUnavailable` (a `ClassError`),
 never a traceback. Secrets are handed out once (`TeacherHandle`, `StudentHandle`) and stored
 hashed. Share answers are fractions from 0 to 1.
+
+Over 450 lines on purpose: one `Store` whose every public method is one transaction with its
+checks beside it; the checks without a database are in `classroom.rules`, the returned records in
+`classroom.views`.
 """
 
 from __future__ import annotations
