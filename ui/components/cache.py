@@ -27,7 +27,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from sim import history
 from sim.ensemble import Paired, Results
 from sim.params import Params
-from ui.components import charts, pool, session
+from ui.components import charts, pool, session, warmup
 
 #: How long a page waits in its own run (showing where its run is) before it finishes drawing
 #: with a status instead. Waiting costs the server almost nothing (the thread sleeps until a job
@@ -130,8 +130,9 @@ def _page_request(settings: session.Settings) -> tuple[Request, Hashable]:
 
 def prefetch(settings: session.Settings) -> None:
     """Ask the pool for the Explore page's runs now, without waiting: the worker computes them
-    while this thread draws the widgets (`page` later joins the same job)."""
-    if settings.params is not None:
+    while this thread draws the widgets (`page` later joins the same job). Not while the
+    start-up warm-up runs (the page then waits for the warm-up's pool and view, as before)."""
+    if settings.params is not None and not warmup.busy.is_set():
         _page_request(settings)[0]()
 
 
