@@ -27,7 +27,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from sim import history
 from sim.ensemble import Paired, Results
 from sim.params import Params
-from ui.components import charts, pool, session
+from ui.components import charts, pool, session, warmup
 
 #: How long a page waits in its own run (showing where its run is) before it finishes drawing
 #: with a status instead. Waiting costs the server almost nothing (the thread sleeps until a job
@@ -114,9 +114,8 @@ def _ready(status: pool.Status) -> tuple[object, ...]:
     return status.values
 
 
-def page(settings: session.Settings) -> Page | None:
-    """The Explore page's runs and charts, or None (with a status shown) while they are computed;
-    raises ValueError with one line when the run failed."""
+def _page_request(settings: session.Settings) -> tuple[Request, Hashable]:
+    """The Explore page's request to the pool (idempotent: call it again to poll) and its key."""
     assert settings.params is not None
     scen, base = settings.params, settings.baseline.params()
     seed, runs, title = settings.seed, settings.runs, settings.scenario.title
@@ -126,7 +125,23 @@ def page(settings: session.Settings) -> Page | None:
     def request() -> pool.Status:
         return pool.request_page(scheduler(), sid, scen, base, seed, runs, title, measure)
 
-    key = pool.figures_key(scen.key(), base.key(), seed, runs, title, measure)
+    return request, pool.figures_key(scen.key(), base.key(), seed, runs, title, measure)
+
+
+def prefetch(settings: session.Settings) -> None:
+    """Ask the pool for the Explore page's runs now, without waiting: the worker computes them
+    while this thread draws the widgets (`page` later joins the same job). Not while the
+    start-up warm-up runs (the page then waits for the warm-up's pool and view, as before)."""
+    if settings.params is not None and not warmup.busy.is_set():
+        _page_request(settings)[0]()
+
+
+def page(settings: session.Settings) -> Page | None:
+    """The Explore page's runs and charts, or None (with a status shown) while they are computed;
+    raises ValueError with one line when the run failed."""
+    assert settings.params is not None
+    request, key = _page_request(settings)
+    scen, runs = settings.params, settings.runs
     what = f"Playing the crisis {runs:,} times"
     status = _wait(request, key, what, INLINE_WAIT_S)
     if not (status.ready or status.error):

@@ -44,6 +44,9 @@ WAIT_S = 300.0
 #: The pool the warm-up started, stopped with the server (its workers would exit anyway, when they
 #: see the server gone; this lets them finish cleanly).
 _started: list[Any] = []
+#: Set while `warm` runs: the Explore page then does not ask the pool early (`cache.prefetch`), so
+#: a first visit during the warm-up takes the same path as before that change.
+busy = threading.Event()
 
 
 def _effects() -> None:
@@ -71,6 +74,7 @@ def _start_fork_server() -> None:
 def warm() -> None:
     """Start the pool, compute the default view and the picker's effects (blocking)."""
     t0 = time.perf_counter()
+    busy.set()
     try:
         _start_fork_server()
         # The modules the Explore page imports (the page script itself cannot be imported: it
@@ -111,6 +115,8 @@ def warm() -> None:
         )
     except Exception:  # noqa: BLE001 - a failed warm-up must not stop the server
         log.warning("cuba62 warm-up failed; pages will compute on demand", exc_info=True)
+    finally:
+        busy.clear()
 
 
 def start() -> threading.Thread:

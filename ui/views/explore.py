@@ -366,6 +366,8 @@ def main() -> None:
     # Widget values are in the session before the widgets are drawn, so the settings can be read
     # first (and an unavailable scenario replaced before its selectbox exists).
     settings = session.current()
+    # The runs first (the pool computes them on the other core while the widgets are drawn).
+    cache.prefetch(settings)
     if not presenting():
         st.caption("cuba62 · the Cuban missile crisis, October 1962, played thousands of times")
     controls.scenario_picker(first_screen.picker_label)
