@@ -22,6 +22,7 @@ functions, so the CLI and the class store can list questions cheaply.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -100,7 +101,18 @@ def _what_if(scenario: Scenario) -> str:
 
 def questions_for(scenario_id: str) -> list[Question]:
     """The built-in questions of a shipped scenario (2 for the baseline, 3 for a what-if).
-    An unknown id raises `sim.scenario.ScenarioError` (one line)."""
+    An unknown id raises `sim.scenario.ScenarioError` (one line). Built once per scenario and
+    process (shipped scenario files do not change while it runs): the class pages ask for them
+    on every redraw, and reading the scenario's TOML costs about a millisecond each time."""
+    return list(_catalogue(scenario_id))
+
+
+@lru_cache(maxsize=64)
+def _catalogue(scenario_id: str) -> tuple[Question, ...]:
+    return tuple(_build(scenario_id))
+
+
+def _build(scenario_id: str) -> list[Question]:
     from sim.outcomes import LABELS, OUTCOMES
     from sim.scenario import BASELINE_ID
 
@@ -154,7 +166,7 @@ def questions_for(scenario_id: str) -> list[Question]:
 
 def question(scenario_id: str, key: str) -> Question:
     """One question of a scenario by key; `QuestionError` (one line) if it has no such question."""
-    found = {q.key: q for q in questions_for(scenario_id)}
+    found = {q.key: q for q in _catalogue(scenario_id)}
     if key not in found:
         raise QuestionError(
             f"question {key!r} is not one of scenario {scenario_id!r}'s: use one of "

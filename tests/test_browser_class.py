@@ -193,12 +193,17 @@ def test_a_class_through_the_whole_sequence_with_a_restart(
         assert shoot(students[0], "class_student", 375, tmp_path).exists()
 
         # --- the server is killed and restarted on the same database ---------------------------
+        for page in (teacher, *students):  # gone once the page has reloaded itself (RECONNECT_JS)
+            page.evaluate("() => { window.__beforeRestart = true; }")
         os.kill(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
         for page in (teacher, *students):
             page.wait_for_function(f"() => ({STATE_JS})() !== 'CONNECTED'", timeout=30_000)
         server = start_server(port, log)
         for page in (teacher, *students):
+            # Wait for the reload, not only the reconnection: keys pressed on the page before it
+            # reloads itself are lost with it.
+            page.wait_for_function("() => !window.__beforeRestart", timeout=60_000)
             connected(page)
         # Nothing lost: the projector still counts 3 of 3, the phones still show the question,
         # and a student can still change their answer.
