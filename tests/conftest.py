@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.cli_runner import Cli, Result
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
 
@@ -387,3 +389,16 @@ def page(browser: Browser) -> Iterator[Page]:
     """A fresh page in its own browser context, 1280x720."""
     with open_page(browser, 1280, 720) as p:
         yield p
+
+
+@pytest.fixture
+def cuba62(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run `cuba62 ARGS...` in this process, through the console script's `main`."""
+    from sim import cli
+
+    def invoke(*args: str) -> Result:
+        code = cli.main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke

@@ -13,18 +13,17 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from sim import cli, ensemble, labels, summary
+from sim import ensemble, labels, summary
 from sim.cli import reports
 from sim.outcomes import LABELS, OUTCOMES
 from sim.params import HAZARD_PRESETS, SCHEMA, format_value, make_params
 from sim.scenario import load_scenario, scenario_ids
 from sim.sources import resolve
+from tests.cli_runner import Cli, Result
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = scenario_ids()
@@ -38,26 +37,6 @@ PARAM_KEYS = {"name", "default", "min", "max", "unit", "actor", "source"} | {
 RUN_CSV_HEADER = ["history", "outcome", "resolved", "concessions", "peak_escalation", "incidents"]
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def cuba62(capsys: pytest.CaptureFixture[str]) -> Cli:
-    """Run `cuba62 ARGS...` in this process, through the console script's `main`."""
-
-    def invoke(*args: str) -> Result:
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 def one_error_line(result: Result) -> str:

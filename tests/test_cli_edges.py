@@ -16,40 +16,21 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from sim import cli
 from sim.analysis import sweep as sweeps
 from sim.analysis.backends import BackendError, probe_scheduler
 from sim.analysis.space import float_specs
 from sim.cli.errors import printable
 from sim.outfiles import OutFileError, exclusive, lock_path
+from tests.cli_runner import Cli, Result
 
 REPO = Path(__file__).resolve().parent.parent
 ESC = "\x1b[31m"
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def cuba62(capsys: pytest.CaptureFixture[str]) -> Cli:
-    def invoke(*args: str) -> Result:
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 def one_error_line(result: Result) -> str:

@@ -15,16 +15,16 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sim import cli, guide, questions, sources
+from sim import guide, questions, sources
 from sim.scenario import scenario_ids
+from tests.cli_runner import Cli
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = scenario_ids()
@@ -258,24 +258,6 @@ def test_pdf_pages_fit_letter_paper_too() -> None:
 # --- the command -------------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def cuba62(capsys: pytest.CaptureFixture[str]) -> Cli:
-    def invoke(*args: str) -> Result:
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 def test_guide_command_writes_html(cuba62: Cli, tmp_path: Path) -> None:

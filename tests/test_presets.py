@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from sim import cli, ensemble, presets, presets_solver
+from sim import ensemble, presets, presets_solver
 from sim.outcomes import OUTCOMES
 from sim.params import format_value, make_params
 from sim.scenario import load_scenario
+from tests.cli_runner import Result
 
 FAST_RUNS = 4_000
 BAND = 0.05
@@ -125,21 +125,6 @@ def test_bisection_targets_the_centre_or_the_nearest_reachable_point() -> None:
 # --- the command line -----------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cuba62(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    def invoke(*args: str) -> Result:
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 def test_presets_table_lists_each_estimate_beside_the_model(cuba62: Callable[..., Result]) -> None:
