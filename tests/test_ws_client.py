@@ -10,6 +10,8 @@ Run with `.venv/bin/python -m pytest tests/test_ws_client.py -q`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,13 @@ from streamlit.proto.Slider_pb2 import Slider
 from benchmarks.ws_client import ClientError, Session, widget_state
 from sim.params import SPECS
 from tests.conftest import running_streamlit
+
+
+def run[T](coro: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` in a thread of its own: Playwright's sync API (the browser tests in the same
+    pytest process) leaves an event loop running in the main thread, where `asyncio.run` refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def new_session(run: str, fragments: tuple[str, ...] = ()) -> ForwardMsg:
@@ -197,7 +206,7 @@ def test_fragment_timers_rerun_the_fragment_until_a_full_run() -> None:
         assert len(socket.sent) == count
         return socket.sent
 
-    sent = asyncio.run(scenario())
+    sent = run(scenario())
     assert len(sent) >= 2
     rerun = sent[0].rerun_script
     assert rerun.fragment_id == "frag" and rerun.is_auto_rerun
@@ -222,7 +231,7 @@ def test_a_run_started_before_the_move_does_not_settle_it() -> None:
             s._changed.notify_all()
         await asyncio.wait_for(waiter, 1.0)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 @pytest.mark.slow  # 10-20 s: a server start, the first page and one move
@@ -245,7 +254,7 @@ def test_one_real_session_opens_and_one_move_redraws(tmp_path: Path) -> None:
             await s.close()
 
     with running_streamlit(tmp_path / "server.log") as base:
-        seconds, s = asyncio.run(scenario(base))
+        seconds, s = run(scenario(base))
     assert seconds < 120
     assert "uk.consultation=0.15" in s.query_string.split("&")
     assert s.chart_count() >= 6 and not s.problems()
@@ -265,4 +274,4 @@ def test_a_page_left_waiting_times_out_saying_what_it_shows() -> None:
         with pytest.raises(ClientError, match=r"not settled in 0 s \(showing: queued \(3 ahead"):
             await s.wait_settled(0, 0.05, charts=0)
 
-    asyncio.run(scenario())
+    run(scenario())
