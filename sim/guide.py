@@ -95,16 +95,12 @@ def build(scenario_id: str, *, runs: int = 4000, seed: int = 0, preset: str | No
     (one line each)."""
     from sim import ensemble, presets, questions, summary
     from sim.labels import OUTCOME_LABELS, OUTCOMES
-    from sim.params import make_params
     from sim.scenario import BASELINE_ID, load_scenario
 
     sc = load_scenario(scenario_id)
     base = load_scenario(BASELINE_ID)
-    sc_params, base_params = sc.params(), base.params()
-    if preset is not None:
-        value = {presets.PARAMETER: presets.value(presets.get(preset).id)}
-        sc_params = make_params(value, base=sc_params)
-        base_params = make_params(value, base=base_params)
+    sc_params = questions.with_preset(sc.params(), preset)
+    base_params = questions.with_preset(base.params(), preset)
     paired = ensemble.run_paired(sc_params, base_params, runs, seed)
     is_base = sc.id == BASELINE_ID
     s_shares, b_shares = (
@@ -125,7 +121,8 @@ def build(scenario_id: str, *, runs: int = 4000, seed: int = 0, preset: str | No
     answered = tuple(
         Answered(
             q,
-            questions.model_answer(q, sc.id, runs=runs, seed=seed, preset=preset),
+            # Read off the paired run above (the same histories model_answer would run again).
+            questions.answer_on(q, sc.id, paired, runs=runs, seed=seed),
             questions.historical_answer(q),
         )
         for q in questions.questions_for(sc.id)

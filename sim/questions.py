@@ -175,7 +175,8 @@ def question(scenario_id: str, key: str) -> Question:
     return found[key]
 
 
-def _with_preset(params: Params, preset: str | None) -> Params:
+def with_preset(params: Params, preset: str | None) -> Params:
+    """`params` with the escalation preset's value (unchanged when `preset` is None)."""
     if preset is None:
         return params
     from sim import presets
@@ -194,22 +195,46 @@ def model_answer(
 ) -> ModelAnswer:
     """The model's answer over `runs` histories (seed `seed`, escalation `preset` if given, on
     both sides of a comparison). Same arguments, same answer."""
-    from sim import ensemble, summary
-    from sim.outcomes import LABELS, OUTCOMES
+    from sim import ensemble
+    from sim.ensemble import Paired
     from sim.scenario import BASELINE_ID
 
     sc = _scenario(scenario_id)
-    if question.key not in {q.key for q in questions_for(sc.id)}:
+    _check(question, sc.id)
+    params = with_preset(sc.params(), preset)
+    if question.key in (NUCLEAR, MOST_COMMON):
+        # The scenario alone: the same histories as its side of a paired run.
+        result = ensemble.run(params, runs, seed)
+        return answer_on(question, sc.id, Paired(result, result), runs=runs, seed=seed)
+    base = with_preset(_scenario(BASELINE_ID).params(), preset)
+    paired = ensemble.run_paired(params, base, runs, seed)
+    return answer_on(question, sc.id, paired, runs=runs, seed=seed)
+
+
+def _check(question: Question, scenario_id: str) -> None:
+    keys = [q.key for q in questions_for(scenario_id)]
+    if question.key not in keys:
         raise QuestionError(
-            f"question {question.key!r} is not one of scenario {sc.id!r}'s: use one of "
-            f"{', '.join(q.key for q in questions_for(sc.id))}"
+            f"question {question.key!r} is not one of scenario {scenario_id!r}'s: use one of "
+            f"{', '.join(keys)}"
         )
-    params = _with_preset(sc.params(), preset)
+
+
+def answer_on(
+    question: Question, scenario_id: str, paired: Paired, *, runs: int, seed: int
+) -> ModelAnswer:
+    """The model's answer read off runs already made: `paired` is the scenario beside the
+    baseline on the same `runs` histories of `seed` (its baseline side is read only by the
+    comparisons), so a caller that has the paired run (the guide) does not run it again."""
+    from sim import summary
+    from sim.outcomes import LABELS, OUTCOMES
+
+    sc = _scenario(scenario_id)
+    _check(question, sc.id)
     histories = f"In {runs:,} histories of \u201c{sc.title}\u201d"
 
     if question.key in (NUCLEAR, MOST_COMMON):
-        result = ensemble.run(params, runs, seed)
-        shares = summary.outcome_shares(result)
+        shares = summary.outcome_shares(paired.scenario)
         if question.key == NUCLEAR:
             s = shares["nuclear_war"]
             return ModelAnswer(
@@ -239,8 +264,6 @@ def model_answer(
             seed=seed,
         )
 
-    base = _with_preset(_scenario(BASELINE_ID).params(), preset)
-    paired = ensemble.run_paired(params, base, runs, seed)
     if question.key == DEAL_CHANGES:
         changed = _deal_changed(paired)
         s = summary.wilson(changed, runs)
