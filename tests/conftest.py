@@ -11,6 +11,7 @@ The plain functions below (`running_streamlit`, `find_chromium`, `open_page`, `w
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -30,6 +31,7 @@ from tests.cli_runner import Cli, Result
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
+    from streamlit.testing.v1 import AppTest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP = REPO_ROOT / "ui" / "app.py"
@@ -402,3 +404,20 @@ def cuba62(capsys: pytest.CaptureFixture[str]) -> Cli:
         return Result(code, captured.out, captured.err)
 
     return invoke
+
+
+def shown_link(at: AppTest, index: int = 0) -> str:
+    """The share link the page shows (a Markdown link in code type; see link.show)."""
+    return shown_links(at)[index]
+
+
+def shown_links(at: AppTest) -> list[str]:
+    """Every shown share link: its text (in code type) is its target."""
+    found = []
+    for m in at.markdown:
+        shown = re.fullmatch(r"\[`([^`]*)`\]\(([^)]*)\)", m.value)
+        if shown and "scenario=" in shown[1]:
+            assert shown[1] == shown[2]
+            found.append(shown[1])
+    assert found, "no share link on the page"
+    return found

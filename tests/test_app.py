@@ -26,6 +26,7 @@ from sim.labels import LABELS, OUTCOMES
 from sim.limits import APP_DEFAULT_RUNS
 from sim.params import ACTOR_NAMES, HAZARD_PRESETS, SCHEMA, SPECS, make_params
 from sim.scenario import MAX_BYTES, load_scenario, parse_scenario, to_toml
+from tests.conftest import shown_link
 from ui.components import cache, export, pool, session
 from ui.components import pool_jobs as jobs
 
@@ -35,6 +36,7 @@ class ThreadScheduler(pool.Scheduler):
 
     def _make_executor(self) -> Executor:  # type: ignore[override]
         return ThreadPoolExecutor(max_workers=self.workers)
+
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 TIMEOUT = 60
@@ -67,7 +69,7 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
 
 def numbers_table(at: AppTest) -> pd.DataFrame:
     """The 'Numbers behind the charts' table: outcome, scenario share, baseline share, …"""
-    tables = [d.value for d in at.dataframe if "Outcome" in d.value.columns]
+    tables = [d.value for d in at.table if "Outcome" in d.value.columns]
     assert len(tables) == 1
     return tables[0].set_index("Outcome")
 
@@ -118,7 +120,7 @@ def test_what_changed_gives_the_lesson_and_the_deal_when_no_outcome_moves() -> N
     assert "practically no change in outcomes" in text
     assert "the deal changed: " in text and "public removal of the Jupiters in" in text
     assert lesson in text.replace("\\$", "$")
-    deals = [d.value for d in at.dataframe if "Concession in the deal" in d.value.columns]
+    deals = [d.value for d in at.table if "Concession in the deal" in d.value.columns]
     assert len(deals) == 1
     assert list(deals[0]["Concession in the deal"]) == [
         labels.CONCESSION_LABELS[c] for c in labels.CONCESSIONS
@@ -237,7 +239,7 @@ def test_share_link_round_trip_reproduces_widgets_and_numbers() -> None:
     assert at.selectbox(key="p.uk.thor_offer").value == "public"
     assert at.selectbox(key=session.K_PRESET).value == "kennedy"
 
-    link = at.code[0].value
+    link = shown_link(at)
     parsed = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query))
     assert parsed == query
     assert at.query_params == query
@@ -246,7 +248,7 @@ def test_share_link_round_trip_reproduces_widgets_and_numbers() -> None:
     again = run_ok(new_app(parsed))
     assert metrics(again) == metrics(at)
     assert numbers_table(again).equals(numbers_table(at))
-    assert again.code[0].value == link
+    assert shown_link(again) == link
 
 
 def test_untouched_scenario_has_a_minimal_link() -> None:

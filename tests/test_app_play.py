@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from sim import debrief, play
 from sim.scenario import load_scenario
+from tests.conftest import shown_link
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 GAME = {"scenario": "baseline", "seed": "0", "runs": "500", "history": "3"}
@@ -68,7 +69,7 @@ def test_a_game_step_by_step_to_the_debrief() -> None:
     for sentence in expected.sentences():
         assert sentence in text(at)
     assert {s.value for s in at.subheader} >= {"Your history", "With the model's Britain"}
-    link = at.code[-1].value
+    link = shown_link(at, -1)
     assert "moves=21R" in link and "history=3" in link
 
 

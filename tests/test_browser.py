@@ -97,10 +97,12 @@ def query_of(link: str) -> dict[str, str]:
 
 
 def share_link_shown(page: Page) -> str:
-    """The text of the code block that holds the share link."""
-    blocks = page.locator('[data-testid="stCode"]').filter(has_text="scenario=")
-    assert blocks.count() >= 1, "no code block with a share link (containing 'scenario=')"
-    return blocks.first.inner_text().strip()
+    """The text of the shown share link (a link in code type, ui.components.link.show)."""
+    shown = page.locator(".st-key-share-link a").filter(has_text="scenario=")
+    assert shown.count() >= 1, "no share link (containing 'scenario=') on the page"
+    text = shown.first.inner_text().strip()
+    assert shown.first.get_attribute("href") == text
+    return text
 
 
 def assert_no_traceback(page: Page) -> None:

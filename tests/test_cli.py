@@ -37,8 +37,6 @@ PARAM_KEYS = {"name", "default", "min", "max", "unit", "actor", "source"} | {
 RUN_CSV_HEADER = ["history", "outcome", "resolved", "concessions", "peak_escalation", "incidents"]
 
 
-
-
 def one_error_line(result: Result) -> str:
     """The error of a failed command: exactly one line on stderr, starting 'error: '."""
     lines = result.err.splitlines()

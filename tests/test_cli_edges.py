@@ -31,8 +31,6 @@ REPO = Path(__file__).resolve().parent.parent
 ESC = "\x1b[31m"
 
 
-
-
 def one_error_line(result: Result) -> str:
     lines = result.err.splitlines()
     assert result.code == 2, (result.code, result.err)

@@ -258,8 +258,6 @@ def test_pdf_pages_fit_letter_paper_too() -> None:
 # --- the command -------------------------------------------------------------------------------
 
 
-
-
 def test_guide_command_writes_html(cuba62: Cli, tmp_path: Path) -> None:
     out = tmp_path / "guide.html"
     out.write_text("old")

@@ -125,8 +125,6 @@ def test_bisection_targets_the_centre_or_the_nearest_reachable_point() -> None:
 # --- the command line -----------------------------------------------------------------------
 
 
-
-
 def test_presets_table_lists_each_estimate_beside_the_model(cuba62: Callable[..., Result]) -> None:
     r = cuba62("presets")
     assert r.code == 0, r.err

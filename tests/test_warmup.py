@@ -17,9 +17,7 @@ def test_warm_up_computes_the_default_view_in_the_pool() -> None:
         scenario = session.shipped()[session.default_option()]
         scen, base = scenario.params(), session.baseline().params()
         measure = scenario.focus()[1]  # the page's request names its headline measure
-        key = pool.figures_key(
-            scen.key(), base.key(), 0, APP_DEFAULT_RUNS, scenario.title, measure
-        )
+        key = pool.figures_key(scen.key(), base.key(), 0, APP_DEFAULT_RUNS, scenario.title, measure)
         assert key in sched.cache
         assert pool.run_key(base.key(), 0, APP_DEFAULT_RUNS) in sched.cache
         # The page's own request is now a cache hit (no job queued).

@@ -163,3 +163,18 @@ def share_link(query: Mapping[str, str]) -> str:
     if not urllib.parse.urlsplit(base).path:
         base += "/"
     return base + "?" + urllib.parse.urlencode(query, safe=".:", quote_via=urllib.parse.quote)
+
+
+#: Characters that would end a Markdown link or code span early, percent-encoded in a shown link.
+_MARKDOWN_UNSAFE = {c: f"%{ord(c):02X}" for c in "()[]<>` \\"}
+
+
+def show(url: str) -> None:
+    """The share link as a link in code type, not `st.code`: the browser would otherwise fetch
+    Streamlit's 1.5 MB syntax highlighter on the page's first visit, and every chart waits for it
+    (measured: a share link drew its charts 0.4 s later; benchmarks/bench_ui_open.py). The browser's
+    address bar holds the same link (`sync_url`)."""
+    safe = "".join(_MARKDOWN_UNSAFE.get(c, c) for c in url)
+    with st.container(key="share-link"):
+        st.markdown(f"[`{safe}`]({safe})")
+        st.caption("Copy this link, or the address bar: it holds the same link.")

@@ -93,9 +93,7 @@ def warm() -> None:
         # The page's own request: its headline measure is part of the key (the pool draws the
         # first screen's chart with the page's other charts).
         measure = scenario.focus()[1]
-        key = pool.figures_key(
-            scen.key(), base.key(), 0, APP_DEFAULT_RUNS, scenario.title, measure
-        )
+        key = pool.figures_key(scen.key(), base.key(), 0, APP_DEFAULT_RUNS, scenario.title, measure)
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:
             status = pool.request_page(

@@ -178,7 +178,7 @@ def deal_table(p: Paired) -> None:
     scen, base = summary.deal_shares(p.scenario), summary.deal_shares(p.baseline)
     diff = summary.paired_concession_difference(p)
     names = list(CONCESSIONS)
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
                 "Concession in the deal": [CONCESSION_LABELS.get(c, c) for c in names],
@@ -276,7 +276,7 @@ def results(page: cache.Page, settings: session.Settings) -> None:
     with st.expander("Numbers behind the charts"):
         s, b = scen.outcomes, base.outcomes
         diff = summary.paired_difference(p)
-        st.dataframe(
+        st.table(
             pd.DataFrame(
                 {
                     "Outcome": [LABELS[o] for o in OUTCOMES],
@@ -307,7 +307,7 @@ def share_section(settings: session.Settings, query: dict[str, str], p: Paired |
             else ""
         )
     )
-    st.code(link.share_link(query), language=None, wrap_lines=True)
+    link.show(link.share_link(query))
     left, right = st.columns(2)
     with left:
         st.download_button(

@@ -267,7 +267,7 @@ def main() -> None:
         with right:
             timeline(base, "Baseline", diverge)
     st.header("Share this history", anchor=False)
-    st.code(link.share_link(query), language=None, wrap_lines=True)
+    link.show(link.share_link(query))
 
 
 with session.friendly_errors("One history"):

@@ -254,7 +254,7 @@ def show_debrief(g: play.Played, option: str, query: dict[str, str]) -> None:
         mime="text/html",
     )
     st.markdown("**This game's link** (it replays to the same end):")
-    st.code(shared, language=None, wrap_lines=True)
+    link.show(shared)
 
 
 def main() -> None:
