@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sim import calendar
 from sim import world as w
-from sim.agents.base import CrisisAgent, Decision
 from sim.labels import CONCESSION_PHRASES
+
+if TYPE_CHECKING:  # the agents import Mesa, which a reader of an event log does not need
+    from sim.agents.base import CrisisAgent, Decision
 
 
 @dataclass

@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import calendar
-from sim.agents.base import Controller
+from sim import calendar, labels
 from sim.ensemble import Results
 from sim.eventlog import Event
-from sim.labels import ACTION_LABELS, ACTOR_LABELS
-from sim.model import CrisisModel
+from sim.labels import ACTOR_LABELS
 from sim.outcomes import LABELS, OUTCOMES
 from sim.params import Params
+
+if TYPE_CHECKING:
+    from sim.agents.base import Controller
 
 ACTOR_LABEL = ACTOR_LABELS
 #: The do-nothing choice of each actor: shown only in verbose narratives.
 QUIET = {"us": "hold", "uk": "support", "ussr": "wait"}
-CHOICE_TEXT = ACTION_LABELS
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class History:
                         e.step,
                         e.actor,
                         e.kind,
-                        e.note or CHOICE_TEXT.get(e.text, e.text),
+                        e.note or labels.ACTION_LABELS.get(e.text, e.text),
                         reasons(e),
                         top_reasons(e),
                         e.details.get("probability"),
@@ -122,6 +123,10 @@ def replay(
     params: Params, seed: int, index: int, controllers: dict[str, Controller] | None = None
 ) -> History:
     """Re-run history `index` of the run (params, seed) with its full event log."""
+    # The engine (and Mesa) only when a history is replayed: the app's server reads Histories
+    # computed in its worker pool and never replays one itself.
+    from sim.model import CrisisModel
+
     if index < 0:
         raise ValueError(f"index = {index} must be 0 or more")
     model = CrisisModel(

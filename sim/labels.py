@@ -9,7 +9,8 @@ and the outcomes (`sim.outcomes`).
 
 from __future__ import annotations
 
-from sim.agents import uk, us, ussr
+from typing import TYPE_CHECKING
+
 from sim.outcomes import DESCRIPTIONS, LABELS, NEGOTIATED, OUTCOMES, WAR_OUTCOMES
 from sim.world import BERLIN_TRACK, CONCESSION_BIT, CONCESSIONS, LADDER
 
@@ -23,28 +24,6 @@ ACTOR_LABELS: dict[str, str] = {
     "uk": "London",
     "ussr": "Moscow",
     "world": "World",
-}
-#: Each actor's actions in words, by actor ("offer_pledge" -> "offers a no-invasion pledge").
-ACTIONS_BY_ACTOR: dict[str, dict[str, str]] = {
-    "us": us.ACTION_LABELS,
-    "uk": uk.ACTION_LABELS,
-    "ussr": ussr.ACTION_LABELS,
-}
-#: Every action in words (action ids are unique across actors).
-ACTION_LABELS: dict[str, str] = {**us.ACTION_LABELS, **uk.ACTION_LABELS, **ussr.ACTION_LABELS}
-#: Each actor's utility components in words, by actor.
-COMPONENTS_BY_ACTOR: dict[str, dict[str, str]] = {
-    "us": us.COMPONENT_LABELS,
-    "uk": uk.COMPONENT_LABELS,
-    "ussr": ussr.COMPONENT_LABELS,
-}
-#: Every utility component in words ("risk_of_war" -> "the risk of war"; "foreign office: the UN
-#: route" -> "Foreign Office — the UN route"). Actors that share a component name ("face",
-#: "risk_of_war") share its wording.
-COMPONENT_LABELS: dict[str, str] = {
-    **us.COMPONENT_LABELS,
-    **uk.COMPONENT_LABELS,
-    **ussr.COMPONENT_LABELS,
 }
 #: The escalation ladder, rung by rung (index = rung).
 LADDER_LABELS: tuple[str, ...] = LADDER
@@ -89,3 +68,51 @@ __all__ = [
     "OUTCOME_LABELS",
     "WAR_OUTCOMES",
 ]
+
+
+if TYPE_CHECKING:
+    #: Each actor's actions in words, by actor ("offer_pledge" -> "offers a no-invasion pledge").
+    ACTIONS_BY_ACTOR: dict[str, dict[str, str]]
+    #: Every action in words (action ids are unique across actors).
+    ACTION_LABELS: dict[str, str]
+    #: Each actor's utility components in words, by actor.
+    COMPONENTS_BY_ACTOR: dict[str, dict[str, str]]
+    #: Every utility component in words ("risk_of_war" -> "the risk of war"; "foreign office: the
+    #: UN route" -> "Foreign Office — the UN route"). Actors that share a component name ("face",
+    #: "risk_of_war") share its wording.
+    COMPONENT_LABELS: dict[str, str]
+
+#: The wordings defined beside the agents' rules, read from them on first use (PEP 562): the
+#: agents import Mesa, which a reader of outcome or ladder labels (the app's server) never needs.
+_FROM_AGENTS = ("ACTIONS_BY_ACTOR", "ACTION_LABELS", "COMPONENTS_BY_ACTOR", "COMPONENT_LABELS")
+
+
+def _agent_wordings() -> dict[str, object]:
+    from sim.agents import uk, us, ussr
+
+    return {
+        "ACTIONS_BY_ACTOR": {
+            "us": us.ACTION_LABELS,
+            "uk": uk.ACTION_LABELS,
+            "ussr": ussr.ACTION_LABELS,
+        },
+        "ACTION_LABELS": {**us.ACTION_LABELS, **uk.ACTION_LABELS, **ussr.ACTION_LABELS},
+        "COMPONENTS_BY_ACTOR": {
+            "us": us.COMPONENT_LABELS,
+            "uk": uk.COMPONENT_LABELS,
+            "ussr": ussr.COMPONENT_LABELS,
+        },
+        "COMPONENT_LABELS": {
+            **us.COMPONENT_LABELS,
+            **uk.COMPONENT_LABELS,
+            **ussr.COMPONENT_LABELS,
+        },
+    }
+
+
+def __getattr__(name: str) -> object:
+    if name in _FROM_AGENTS:
+        found = _agent_wordings()
+        globals().update(found)  # once: later reads are plain module attributes
+        return found[name]
+    raise AttributeError(f"module 'sim.labels' has no attribute {name!r}")

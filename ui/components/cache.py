@@ -221,6 +221,28 @@ def request_job(
     return scheduler().request(owner, key, [key], fn, args, lambda r: [(key, r)])
 
 
+def quiet_job(
+    owner: str,
+    key: Hashable,
+    fn: Callable[..., object],
+    args: tuple[object, ...],
+    seconds: float = BLOCKING_WAIT_S,
+) -> object:
+    """The value of `fn(*args)` from the pool, waiting without drawing anything (for a function
+    under `st.cache_data`, whose elements Streamlit would replay); raises ValueError with one line
+    when it failed or took longer than `seconds`."""
+    sched = scheduler()
+    deadline = time.monotonic() + seconds
+    status = request_job(owner, key, fn, args)
+    while not (status.ready or status.error):
+        if time.monotonic() > deadline:
+            raise ValueError(f"no answer from the worker pool in {seconds:.0f} s")
+        sched.wait(key, TICK_S)
+        status = request_job(owner, key, fn, args)
+    (value,) = _ready(status)
+    return value
+
+
 def job(
     owner: str, key: Hashable, fn: Callable[..., object], args: tuple[object, ...], what: str
 ) -> object:

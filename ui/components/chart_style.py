@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
-
-import altair as alt
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from sim import summary
 from sim.labels import CONCESSION_LABELS, LADDER
+
+if TYPE_CHECKING:
+    import altair as alt
 
 SCENARIO_COLOUR = "#0072B2"  # Okabe–Ito blue
 BASELINE_COLOUR = "#E69F00"  # Okabe–Ito orange
@@ -27,8 +29,24 @@ WRAP = 22
 SCENARIO = "This scenario"
 BASELINE = "Baseline"
 RUN_ORDER = [SCENARIO, BASELINE]
-RUN_SCALE = alt.Scale(domain=RUN_ORDER, range=[SCENARIO_COLOUR, BASELINE_COLOUR])
-LEGEND = alt.Legend(orient="top", title=None, direction="horizontal")
+
+
+@cache
+def run_scale() -> alt.Scale:
+    """Scenario blue, baseline orange (a function: Altair is imported only where charts are built,
+    in the worker pool, not by the app's server, which only draws their specs)."""
+    import altair as alt
+
+    return alt.Scale(domain=RUN_ORDER, range=[SCENARIO_COLOUR, BASELINE_COLOUR])
+
+
+@cache
+def legend() -> alt.Legend:
+    """The legend above the chart, in a row."""
+    import altair as alt
+
+    return alt.Legend(orient="top", title=None, direction="horizontal")
+
 
 Spec = dict[str, Any]
 

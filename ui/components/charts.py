@@ -12,6 +12,10 @@ Colours are from the Okabe–Ito palette (safe for the common colour-vision defi
 scenario and the baseline are also told apart by position and by the legend's words. Every chart
 stretches to its container, so it fits a 375 px phone without horizontal scrolling.
 
+Altair is imported inside the functions that build charts, not at the top: the app's server
+imports this module for `Figure`, `for_projector` and the words, while the charts themselves are
+built in its worker pool (`ui.components.pool_jobs`), so the server starts without Altair's 0.3 s.
+
 Longer than 450 lines because each chart's Altair code, its template key (`spec_cache`) and its
 words belong together.
 """
@@ -22,8 +26,8 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -38,9 +42,7 @@ from ui.components.chart_style import (
     BASELINE_COLOUR,
     FONT,
     INK,
-    LEGEND,
     RUN_ORDER,
-    RUN_SCALE,
     SCENARIO,
     SCENARIO_COLOUR,
     TEXT,
@@ -50,22 +52,25 @@ from ui.components.chart_style import (
     concession_label,
     day_text,
     for_projector,
+    legend,
     pct,
     readable,
+    run_scale,
     rung_label,
     spec_of,
     wrap,
     wrapped_labels,
 )
 
+if TYPE_CHECKING:
+    import altair as alt
+
 __all__ = [  # the look, re-exported: pages use `charts.Figure`, `charts.for_projector`, ...
     "BASELINE",
     "BASELINE_COLOUR",
     "FONT",
     "INK",
-    "LEGEND",
     "RUN_ORDER",
-    "RUN_SCALE",
     "SCENARIO",
     "SCENARIO_COLOUR",
     "TEXT",
@@ -151,6 +156,8 @@ def grouped_bars(
 
     `x` replaces the default share axis (0 to 100%, quarter ticks); `values` prints each row's
     `value` after its whisker; `row_height` is the height per category (px)."""
+    import altair as alt  # here, not at the top: see the module's docstring
+
     data = pd.DataFrame(rows)
     base = alt.Chart(data).encode(
         y=alt.Y(
@@ -175,7 +182,7 @@ def grouped_bars(
             # dropped), the last label ("100%") flush with the axis end instead of overhanging it.
             axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFlush=True),
         )
-    bars = base.mark_bar().encode(x=x, color=alt.Color("run:N", scale=RUN_SCALE, legend=LEGEND))
+    bars = base.mark_bar().encode(x=x, color=alt.Color("run:N", scale=run_scale(), legend=legend()))
     layers: list[alt.Chart] = [
         bars,
         base.mark_rule(color=INK, strokeWidth=1.5).encode(x="lo:Q", x2="hi:Q"),  # whiskers
@@ -316,6 +323,8 @@ def fan_figure(side: Side, title: str, colour: str, end: dt.datetime | None = No
 
 def _fan_spec(frame: pd.DataFrame, marks: pd.DataFrame, title: str, colour: str) -> Spec:
     """The fan chart with Altair (`fan_figure` builds it once per shape)."""
+    import altair as alt  # here, not at the top: see the module's docstring
+
     names = json.dumps([rung_lines(i) for i in range(len(LADDER))])
     x = alt.X(
         "date:T",
@@ -402,6 +411,8 @@ def resolution_figure(scen: Side, base: Side) -> Figure:
 
 
 def _resolution_chart(rows: list[dict[str, object]], order: list[str]) -> alt.Chart:
+    import altair as alt  # here, not at the top: see the module's docstring
+
     return (
         alt.Chart(pd.DataFrame(rows))
         .mark_bar()
@@ -420,7 +431,7 @@ def _resolution_chart(rows: list[dict[str, object]], order: list[str]) -> alt.Ch
                 title="Share of histories",
                 axis=alt.Axis(format="%", tickCount=5, titlePadding=8),
             ),
-            color=alt.Color("run:N", scale=RUN_SCALE, legend=LEGEND),
+            color=alt.Color("run:N", scale=run_scale(), legend=legend()),
             tooltip=[
                 alt.Tooltip("day:N", title="Day (Washington)"),
                 alt.Tooltip("run:N", title="Run"),

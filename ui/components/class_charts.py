@@ -21,10 +21,10 @@ from sim.questions import ModelAnswer, Question
 from ui.components.chart_style import (
     BASELINE_COLOUR,
     INK,
-    LEGEND,
     SCENARIO_COLOUR,
     TEXT,
     Spec,
+    legend,
     pct,
     spec_of,
     wrapped_labels,
@@ -174,7 +174,7 @@ def choice_chart(question: Question, answers: Sequence[Answer], model: ModelAnsw
             scale=alt.Scale(domain=[0, 1]),
             axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFlush=True),
         ),
-        color=alt.Color("source:N", scale=SOURCE_SCALE, legend=LEGEND),
+        color=alt.Color("source:N", scale=SOURCE_SCALE, legend=legend()),
     )
     labels = (
         base.mark_text(align="left", dx=4, color=INK)

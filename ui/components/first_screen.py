@@ -24,7 +24,7 @@ from functools import partial
 
 import streamlit as st
 
-from sim import ensemble, summary
+from sim import summary
 from sim.ensemble import Paired
 from sim.labels import (
     CONCESSION_PHRASES,
@@ -35,25 +35,19 @@ from sim.labels import (
 from sim.limits import APP_DEFAULT_RUNS
 from sim.params import SPECS, Params
 from sim.scenario import BASELINE_ID, Scenario
-from ui.components import charts, controls, headline, session
+from ui.components import cache, charts, controls, headline, pool_jobs, session
 from ui.components.headline import (  # noqa: F401 - re-exported: the first screen's vocabulary
     ANY_WAR,
     MINUS,
     ROW_LABELS,
+    SHORT_CONCESSIONS,
     chart_measures,
+    effect_words,
     row_label,
     share,
     signed,
 )
 
-#: A concession in a few words, for the scenario picker ("deal: Thors in 80% (+79)").
-SHORT_CONCESSIONS = {
-    "pledge": "pledge",
-    "secret_jupiters": "Jupiter assurance",
-    "public_jupiters": "public Jupiter trade",
-    "thor_immobilisation": "Thors",
-    "west_berlin_guarantee": "Berlin guarantee",
-}
 #: The verb of the what-to-do sentence, by widget kind.
 VERBS = {"float": "move", "datetime": "move", "bool": "switch", "choice": "change"}
 
@@ -70,49 +64,53 @@ def watch_phrase(measure: str) -> str:
     return f"how often the deal includes {CONCESSION_PHRASES.get(measure, measure)}"
 
 
-def effect_words(p: Paired, measure: str) -> str:
-    """The measured effect in a few words: 'any fighting +21.6 pts', 'deal: Thors in 80% (+79)'."""
-    d = summary.measure_difference(p, measure)
-    if measure in CONCESSIONS:
-        name = SHORT_CONCESSIONS.get(measure, measure.replace("_", " "))
-        if not summary.moves(d):
-            return f"deal: {name} unchanged"
-        now = share(p.scenario, measure).share
-        return f"deal: {name} in {now:.0%} ({signed(d.share * 100, 0)})"
-    name = summary.in_sentence(row_label(measure))
-    if not summary.moves(d):
-        return f"{name} unchanged"
-    return f"{name} {signed(d.share * 100)} pts"
-
-
 # --- the scenario picker --------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _effects(
-    entries: tuple[tuple[str, str, str], ...], base_key: str, seed: int, runs: int
-) -> dict[str, str]:
-    """id -> effect words for each (id, parameters key, measure). Computed in the server
-    process, once per process (about 0.6 s of one core), not through the worker pool: the
-    picker is drawn before the page's own run, and a session holds one pool job at a time."""
-    base = ensemble.run(Params.from_key(base_key), runs, seed)
-    found: dict[str, str] = {}
-    for scenario_id, key, measure in entries:
-        scen = ensemble.run(Params.from_key(key), runs, seed)
-        found[scenario_id] = effect_words(Paired(scen, base), measure)
-    return found
+#: The pool's owner name for the picker's job (one per server, whoever asks first).
+PICKER = "cuba62-picker"
 
 
-def effects() -> dict[str, str]:
+@st.cache_resource(show_spinner=False)
+def _measured() -> dict[tuple[object, ...], dict[str, str]]:
+    """The picker's words once measured, by the job's arguments (one entry: the shipped files'
+    settings now), for the life of the server process."""
+    return {}
+
+
+def effects(wait: float | None = None) -> dict[str, str]:
     """Each shipped what-if's headline effect against the baseline at the app's default size
-    (seed 0, `APP_DEFAULT_RUNS` histories): measured live, so a recalibrated engine is shown as
-    it is. The cost is one paired default-size run per scenario, once per server process."""
+    (seed 0, `APP_DEFAULT_RUNS` histories), id -> words: measured live, so a recalibrated engine
+    is shown as it is, once per server process (and when a scenario file's settings change).
+
+    One job in the worker pool (`pool_jobs.effects_job`, about 0.6 s of one core), not in the
+    server: the server then never imports the engine and Mesa, and on the first visit after a
+    start the picker's runs use the pool's second worker while the first computes the page. The
+    picker waits for it at most `wait` seconds (default: the page's own inline wait); a pool too
+    busy to answer by then gives plain titles this time, and is asked again on the next run."""
     entries = tuple(
         (s.id, s.params().key(), s.focus()[1])
         for s in session.shipped().values()
         if s.id != BASELINE_ID
     )
-    return _effects(entries, session.baseline().params().key(), 0, APP_DEFAULT_RUNS)
+    args = (entries, session.baseline().params().key(), 0, APP_DEFAULT_RUNS)
+    known = _measured()
+    if args in known:
+        return known[args]
+    try:
+        value = cache.quiet_job(
+            PICKER,
+            ("effects", *args),
+            pool_jobs.effects_job,
+            args,
+            cache.INLINE_WAIT_S if wait is None else wait,
+        )
+    except ValueError:  # not yet, or failed (logged by the pool): plain titles this time
+        return {}
+    assert isinstance(value, dict)
+    known.clear()
+    known[args] = value
+    return value
 
 
 def picker_label(option: str) -> str:

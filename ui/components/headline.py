@@ -8,13 +8,16 @@ server's own process where every session shares one core; `ui.components.first_s
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
 
 from sim import summary
 from sim.ensemble import Paired, Results
 from sim.labels import CONCESSION_LABELS, CONCESSIONS, LABELS, OUTCOMES
 from sim.summary import Share
 from ui.components import charts
+
+if TYPE_CHECKING:
+    import altair as alt
 
 ANY_WAR = "any_war"  # the measure name used by scenario files (sim.lessons.ANY_WAR)
 #: A measure's row in the headline chart.
@@ -51,9 +54,36 @@ def signed(points: float, decimals: int = 1) -> str:
     return ("+" if points > 0 else MINUS) + text
 
 
+#: A concession in a few words, for the scenario picker ("deal: Thors in 80% (+79)").
+SHORT_CONCESSIONS = {
+    "pledge": "pledge",
+    "secret_jupiters": "Jupiter assurance",
+    "public_jupiters": "public Jupiter trade",
+    "thor_immobilisation": "Thors",
+    "west_berlin_guarantee": "Berlin guarantee",
+}
+
+
+def effect_words(p: Paired, measure: str) -> str:
+    """The measured effect in a few words: 'any fighting +21.6 pts', 'deal: Thors in 80% (+79)'."""
+    d = summary.measure_difference(p, measure)
+    if measure in CONCESSIONS:
+        name = SHORT_CONCESSIONS.get(measure, measure.replace("_", " "))
+        if not summary.moves(d):
+            return f"deal: {name} unchanged"
+        now = share(p.scenario, measure).share
+        return f"deal: {name} in {now:.0%} ({signed(d.share * 100, 0)})"
+    name = summary.in_sentence(row_label(measure))
+    if not summary.moves(d):
+        return f"{name} unchanged"
+    return f"{name} {signed(d.share * 100)} pts"
+
+
 def figure(p: Paired, measure: str, runs: int) -> charts.Figure:
     """Bars with 95% whiskers and printed values: the headline measure and the danger beside it,
     this scenario above the baseline."""
+    import altair as alt  # here, not at the top: see ui.components.charts
+
     measures = chart_measures(measure)
     rows: list[dict[str, object]] = []
     for m in measures:

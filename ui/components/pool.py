@@ -206,7 +206,7 @@ class Scheduler:
         context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
             # The fork server imports the engine and the charts once; workers fork from it.
-            context.set_forkserver_preload([jobs.__name__])  # type: ignore[attr-defined]
+            context.set_forkserver_preload(jobs.PRELOAD)  # type: ignore[attr-defined]
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,

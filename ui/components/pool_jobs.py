@@ -21,6 +21,10 @@ from sim.limits import runs_error
 from sim.params import Params
 from ui.components import charts, headline
 
+#: What the pool's fork server imports once, before it forks the workers: this module, what its
+#: jobs import only when they run (the engine with Mesa, and Altair), and `pool_warm`, which
+#: builds one small page there; so no worker imports them again or starts cold.
+PRELOAD = [__name__, "sim.model", "altair", "ui.components.pool_warm"]
 #: Runs each worker keeps for itself, so a scenario's baseline is computed once per worker.
 WORKER_RUNS = 8
 #: How often a worker checks that the server that started it is still alive (seconds).
@@ -51,6 +55,18 @@ class Figures:
 def run_job(key: str, seed: int, runs: int) -> Results:
     """One ensemble run (parameters by `Params.key()`)."""
     return _run(key, seed, runs)
+
+
+def effects_job(
+    entries: tuple[tuple[str, str, str], ...], base_key: str, seed: int, runs: int
+) -> dict[str, str]:
+    """The scenario picker's words: id -> the measured effect of each (id, parameters key,
+    measure) against the baseline, paired on `seed` (`headline.effect_words`)."""
+    base = _run(base_key, seed, runs)
+    return {
+        scenario_id: headline.effect_words(Paired(_run(key, seed, runs), base), measure)
+        for scenario_id, key, measure in entries
+    }
 
 
 def page_job(

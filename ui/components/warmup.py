@@ -4,15 +4,14 @@
 (`lifespan` here) starts one background thread and returns at once, so the health endpoint and
 the first page are never held up by it. The thread, in the server process:
 
-- starts the pool's fork server, which imports the engine and the charts in its own process;
-- imports what the Explore page needs (the engine, Altair, pandas: about 1.5 s on this machine);
-- starts the worker pool (`cache.scheduler()`: forkserver workers, about 1.3 s) and asks it for
-  the default view, the default scenario and its baseline at the app's default size and seed 0
-  with their charts (`pool.request_page`, the page's own request and cache keys);
-- builds the first screen's chart of that view (in the server process, where the page draws it:
-  its template, `ui.components.spec_cache`, is then ready);
-- meanwhile, in a second thread, measures the scenario picker's effects
-  (`first_screen.effects()`, about 0.5 s of one core).
+- starts the pool's fork server, which imports the engine (with Mesa) and Altair in its own
+  process (`pool_jobs.PRELOAD`); the server itself never imports them;
+- starts the worker pool (`cache.scheduler()`: forkserver workers forked from it) and, as soon as
+  it is up, asks it for the default view (the default scenario and its baseline at the app's
+  default size and seed 0, with their charts: `pool.request_page`, the page's own request and
+  cache keys) and for the scenario picker's effects (`first_screen.effects()`, a second job);
+- meanwhile, in a second thread, imports the Explore page's modules (about 1 s on this machine),
+  while the pool's start waits on the fork server.
 
 These are the same `st.cache_resource`/`st.cache_data` functions and pool cache the pages use:
 a page that asks before the warm-up is done waits for the same computation (Streamlit's cache
@@ -35,8 +34,6 @@ from streamlit.logger import get_logger
 #: Streamlit's logger: its lines go to the server's console at Streamlit's log level.
 log: logging.Logger = get_logger(__name__)
 
-#: The module the pool's fork server preloads (`ui.components.pool.Scheduler._make_executor`).
-POOL_PRELOAD = "ui.components.pool_jobs"
 #: The pool's session name for the warm-up's requests.
 SESSION = "cuba62-warm-up"
 #: The longest the warm-up waits for the default view (seconds).
@@ -54,7 +51,7 @@ def _effects() -> None:
         from ui.components import first_screen
 
         t0 = time.perf_counter()
-        first_screen.effects()
+        first_screen.effects(wait=WAIT_S)
         log.info("cuba62 warm-up: scenario picker's effects in %.2f s", time.perf_counter() - t0)
     except Exception:  # noqa: BLE001 - the pages compute it themselves if this fails
         log.warning("cuba62 warm-up: the picker's effects failed", exc_info=True)
@@ -62,13 +59,26 @@ def _effects() -> None:
 
 def _start_fork_server() -> None:
     """Start the pool's fork server first: it imports the engine and the charts (its preload,
-    as `ui.components.pool.Scheduler` sets it) on the other core while this thread imports the
-    pages' modules, instead of after them. The pool then forks its workers from it."""
+    as `ui.components.pool.Scheduler` sets it) on the other core while this process imports the
+    pages' modules. The pool then forks its workers from it."""
     import multiprocessing
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload([POOL_PRELOAD])  # type: ignore[attr-defined]
+    from ui.components import pool_jobs
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(pool_jobs.PRELOAD)  # type: ignore[attr-defined]
     forkserver.ensure_running()
+
+
+def _import_pages() -> None:
+    """The modules the Explore page imports that the pool's start did not (the page script itself
+    cannot be imported: it draws when run)."""
+    try:
+        import pandas  # noqa: F401
+
+        from ui.components import controls, export, first_screen, link, teacher_guide  # noqa: F401
+    except Exception:  # noqa: BLE001 - the page imports them itself
+        log.warning("cuba62 warm-up: importing the pages failed", exc_info=True)
 
 
 def warm() -> None:
@@ -77,32 +87,32 @@ def warm() -> None:
     busy.set()
     try:
         _start_fork_server()
-        # The modules the Explore page imports (the page script itself cannot be imported: it
-        # draws when run).
-        import pandas  # noqa: F401
-
+        pages = threading.Thread(target=_import_pages, name="cuba62-warm-up-imports", daemon=True)
+        pages.start()
         from sim.limits import APP_DEFAULT_RUNS
-        from ui.components import cache, controls, export, first_screen, pool, session  # noqa: F401
+        from ui.components import cache, pool, session
 
-        effects = threading.Thread(target=_effects, name="cuba62-warm-up-effects", daemon=True)
-        effects.start()
-        sched = cache.scheduler()
+        sched = cache.scheduler()  # waits for the fork server's imports, then forks the workers
         _started.append(sched)
+        effects = threading.Thread(target=_effects, name="cuba62-warm-up-effects", daemon=True)
         scenario = session.shipped()[session.default_option()]
         scen, base = scenario.params(), session.baseline().params()
         # The page's own request: its headline measure is part of the key (the pool draws the
         # first screen's chart with the page's other charts).
         measure = scenario.focus()[1]
         key = pool.figures_key(scen.key(), base.key(), 0, APP_DEFAULT_RUNS, scenario.title, measure)
+        status = pool.request_page(
+            sched, SESSION, scen, base, 0, APP_DEFAULT_RUNS, scenario.title, measure
+        )
+        effects.start()  # the second worker, while the first computes the page
         deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
+        while not (status.ready or status.error) and time.monotonic() < deadline:
+            sched.wait(key, 1.0)
             status = pool.request_page(
                 sched, SESSION, scen, base, 0, APP_DEFAULT_RUNS, scenario.title, measure
             )
-            if status.ready or status.error:
-                break
-            sched.wait(key, 1.0)
         effects.join()
+        pages.join()
         log.info(
             "cuba62 warm-up: pool (%d workers) and the default view (%s, %d histories) in %.2f s%s",
             sched.workers,
