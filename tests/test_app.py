@@ -126,7 +126,9 @@ def test_what_changed_gives_the_lesson_and_the_deal_when_no_outcome_moves() -> N
         labels.CONCESSION_LABELS[c] for c in labels.CONCESSIONS
     ]
     public = deals[0].set_index("Concession in the deal").loc["Jupiters removed in public"]
-    assert public["Difference"].startswith("+") and "to +" in public["Difference, 95% interval"]
+    assert re.fullmatch(
+        r"\+\d+\.\d+ \(\+\d+\.\d+ to \+\d+\.\d+\)", public["Difference, points (95% interval)"]
+    )
 
 
 def test_what_changed_shows_the_lesson_apart_when_outcomes_move() -> None:
@@ -212,7 +214,7 @@ def test_slider_moves_the_scenario_and_never_recomputes_the_baseline(
     run_ok(at)
     after = numbers_table(at)
 
-    assert not before["This scenario"].equals(after["This scenario"])
+    assert not before["This scenario (95% interval)"].equals(after["This scenario (95% interval)"])
     assert before["Baseline"].equals(after["Baseline"])
     assert calls, "the changed scenario must be computed"
     assert all(c[0] != baseline for c in calls), "the baseline must come from the cache"
@@ -348,7 +350,7 @@ def test_valid_upload_becomes_the_active_scenario() -> None:
     assert at.slider(key="p.ussr.risk_acceptance").value == pytest.approx(0.95)
     assert any("Our class scenario" in s.value for s in at.success)
     after = numbers_table(at)
-    assert not before["This scenario"].equals(after["This scenario"])
+    assert not before["This scenario (95% interval)"].equals(after["This scenario (95% interval)"])
     # The link carries the upload's settings on top of the baseline, so it reproduces them.
     assert at.query_params["scenario"] == "baseline"
     assert at.query_params["ussr.risk_acceptance"] == "0.95"

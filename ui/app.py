@@ -48,6 +48,11 @@ BASE_CSS = """
 /* Streamlit's own note under the uploader ("1MB per file") is its smallest setting, not our limit:
    the Explore page states the real one (64 KB) in the label and a caption instead. */
 .st-key-upload [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+/* Small tables (st.table) wrap their cells instead of scrolling sideways on a phone: a region
+   that scrolls must be reachable by keyboard (axe: scrollable-region-focusable); Streamlit's
+   is not. */
+.stTable table { width: 100%; table-layout: auto; }
+.stTable th, .stTable td { white-space: normal !important; overflow-wrap: anywhere; }
 /* Metric cards are narrow so two fit side by side on a phone: let their words wrap. */
 [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }

@@ -172,6 +172,16 @@ def what_changed(p: Paired, settings: session.Settings) -> None:
     deal_table(p)
 
 
+#: The tables' paired-difference column. Four columns at most, so that a table fits a 375 px
+#: phone without scrolling sideways (a region that scrolls must be reachable by keyboard).
+DIFFERENCE = "Difference, points (95% interval)"
+
+
+def difference_cell(d: summary.Share) -> str:
+    """'+10.6 (+9.8 to +11.5)': a paired difference in points with its 95% interval."""
+    return f"{summary.signed(d.share)} ({summary.signed(d.lo)} to {summary.signed(d.hi)})"
+
+
 def deal_table(p: Paired) -> None:
     """Each concession: share of all histories whose deal contains it, here and in the baseline,
     and the paired difference with its 95% interval."""
@@ -184,10 +194,7 @@ def deal_table(p: Paired) -> None:
                 "Concession in the deal": [CONCESSION_LABELS.get(c, c) for c in names],
                 "This scenario": [summary.percent(scen[c].share) for c in names],
                 "Baseline": [summary.percent(base[c].share) for c in names],
-                "Difference": [summary.points(diff[c].share) for c in names],
-                "Difference, 95% interval": [
-                    f"{summary.points(diff[c].lo)} to {summary.points(diff[c].hi)}" for c in names
-                ],
+                DIFFERENCE: [difference_cell(diff[c]) for c in names],
             }
         ),
         hide_index=True,
@@ -280,14 +287,11 @@ def results(page: cache.Page, settings: session.Settings) -> None:
             pd.DataFrame(
                 {
                     "Outcome": [LABELS[o] for o in OUTCOMES],
-                    "This scenario": [f"{s[o].share:.1%}" for o in OUTCOMES],
-                    "95% interval": [f"{s[o].lo:.1%}–{s[o].hi:.1%}" for o in OUTCOMES],
-                    "Baseline": [f"{b[o].share:.1%}" for o in OUTCOMES],
-                    "Difference": [summary.points(diff[o].share) for o in OUTCOMES],
-                    "Difference, 95% interval": [
-                        f"{summary.points(diff[o].lo)} to {summary.points(diff[o].hi)}"
-                        for o in OUTCOMES
+                    "This scenario (95% interval)": [
+                        f"{s[o].share:.1%} ({s[o].lo:.1%}–{s[o].hi:.1%})" for o in OUTCOMES
                     ],
+                    "Baseline": [f"{b[o].share:.1%}" for o in OUTCOMES],
+                    DIFFERENCE: [difference_cell(diff[o]) for o in OUTCOMES],
                 }
             ),
             hide_index=True,
