@@ -57,6 +57,14 @@ RUNS = Bounds("runs", 1, 200_000)
 APP_RUNS = Bounds("runs", 100, 50_000)
 #: How many histories the app plays when the link does not say.
 APP_DEFAULT_RUNS = 5000
+#: The scenario a fresh visitor sees first, chosen by the measured effects the scenario picker
+#: shows: "Britain really consulted" moves how the crisis ends (less fighting, beyond chance) *and*
+#: the deal (the Thors in it more often), and it asks Rawnsley's question, the app's own: was
+#: Britain consulted or only informed? One slider (Real consultation of Britain) moves it, so the
+#: first thing a class does shows something. The Thor offer, the earlier default, mostly changes
+#: the deal. tests/test_lessons.py checks both effects at every engine change (its `expect`), so a
+#: recalibration that removed them would fail a test rather than leave a dull default.
+APP_DEFAULT_SCENARIO = "real_consultation"
 #: The app's step for its number-of-histories field.
 APP_RUNS_STEP = 1000
 

@@ -53,6 +53,32 @@ def test_the_fork_server_preloads_everything_the_jobs_import() -> None:
     assert {m for m in after - before if "." not in m} == set(), after - before
 
 
+def test_the_fork_server_holds_the_default_view_and_the_picker_for_its_workers() -> None:
+    """`pool_warm` (preloaded) leaves the default view's runs and every run of the picker's
+    effects in `pool_jobs._run`'s cache, which each forked worker inherits: its first page of
+    that view and the picker run no engine."""
+    from ui.components import pool_warm
+
+    pool_warm.warm()  # what importing it does in the fork server
+    scenario = session.shipped()[session.default_option()]
+    base = session.baseline().params().key()
+    before = pool_jobs._run.cache_info()
+    pool_jobs.page_job(
+        scenario.params().key(),
+        base,
+        0,
+        APP_DEFAULT_RUNS,
+        scenario.title,
+        None,
+        scenario.focus()[1],
+    )
+    entries = pool_jobs.picker_entries(session.shipped().values())
+    pool_jobs.effects_job(entries, base, 0, APP_DEFAULT_RUNS)
+    after = pool_jobs._run.cache_info()
+    assert after.misses == before.misses
+    assert after.hits - before.hits == 2 + 1 + len(entries)
+
+
 def test_warm_up_computes_the_default_view_in_the_pool() -> None:
     warmup.warm()
     sched = cache.scheduler()

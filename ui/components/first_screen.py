@@ -34,7 +34,7 @@ from sim.labels import (
 )
 from sim.limits import APP_DEFAULT_RUNS
 from sim.params import SPECS, Params
-from sim.scenario import BASELINE_ID, Scenario
+from sim.scenario import Scenario
 from ui.components import cache, charts, controls, headline, pool_jobs, session
 from ui.components.headline import (  # noqa: F401 - re-exported: the first screen's vocabulary
     ANY_WAR,
@@ -88,11 +88,7 @@ def effects(wait: float | None = None) -> dict[str, str]:
     start the picker's runs use the pool's second worker while the first computes the page. The
     picker waits for it at most `wait` seconds (default: the page's own inline wait); a pool too
     busy to answer by then gives plain titles this time, and is asked again on the next run."""
-    entries = tuple(
-        (s.id, s.params().key(), s.focus()[1])
-        for s in session.shipped().values()
-        if s.id != BASELINE_ID
-    )
+    entries = pool_jobs.picker_entries(session.shipped().values())
     args = (entries, session.baseline().params().key(), 0, APP_DEFAULT_RUNS)
     known = _measured()
     if args in known:

@@ -13,20 +13,24 @@ import functools
 import os
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sim import ensemble, history
 from sim.ensemble import Paired, Results
 from sim.limits import runs_error
 from sim.params import Params
+from sim.scenario import BASELINE_ID, Scenario
 from ui.components import charts, headline
 
 #: What the pool's fork server imports once, before it forks the workers: this module, what its
 #: jobs import only when they run (the engine with Mesa, and Altair), and `pool_warm`, which
 #: builds one small page there; so no worker imports them again or starts cold.
 PRELOAD = [__name__, "sim.model", "altair", "ui.components.pool_warm"]
-#: Runs each worker keeps for itself, so a scenario's baseline is computed once per worker.
-WORKER_RUNS = 8
+#: Runs each worker keeps for itself, so a scenario's baseline is computed once per worker: the
+#: picker's nine default-size runs (every shipped scenario and the baseline, which `pool_warm`
+#: computes before the workers fork) and a few more (at most 12 x 15 MB at the app's 50,000 cap).
+WORKER_RUNS = 12
 #: How often a worker checks that the server that started it is still alive (seconds).
 PARENT_CHECK_S = 1.0
 
@@ -55,6 +59,11 @@ class Figures:
 def run_job(key: str, seed: int, runs: int) -> Results:
     """One ensemble run (parameters by `Params.key()`)."""
     return _run(key, seed, runs)
+
+
+def picker_entries(scenarios: Iterable[Scenario]) -> tuple[tuple[str, str, str], ...]:
+    """What `effects_job` measures: (id, parameters key, headline measure) of each what-if."""
+    return tuple((s.id, s.params().key(), s.focus()[1]) for s in scenarios if s.id != BASELINE_ID)
 
 
 def effects_job(

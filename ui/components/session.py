@@ -22,7 +22,7 @@ from typing import Any
 import streamlit as st
 
 from sim import calendar
-from sim.limits import APP_DEFAULT_RUNS, APP_RUNS
+from sim.limits import APP_DEFAULT_RUNS, APP_DEFAULT_SCENARIO, APP_RUNS
 from sim.params import (
     HAZARD_PRESETS,
     SCHEMA,
@@ -45,14 +45,8 @@ from sim.scenario import (
 
 log = logging.getLogger(__name__)
 
-#: The scenario a fresh visitor sees first, chosen by the measured effects the scenario picker
-#: shows: "Britain really consulted" moves how the crisis ends (less fighting, beyond chance) *and*
-#: the deal (the Thors in it more often), and it asks Rawnsley's question, the app's own: was
-#: Britain consulted or only informed? One slider (Real consultation of Britain) moves it, so the
-#: first thing a class does shows something. The Thor offer, the earlier default, mostly changes
-#: the deal. tests/test_lessons.py checks both effects at every engine change (its `expect`), so a
-#: recalibration that removed them would fail a test rather than leave a dull default.
-PREFERRED_DEFAULT = "real_consultation"
+#: The scenario the app opens on (`sim.limits.APP_DEFAULT_SCENARIO`, which says why).
+PREFERRED_DEFAULT = APP_DEFAULT_SCENARIO
 HAZARD = "world.escalation_risk"
 CUSTOM = "custom"
 UPLOAD_PREFIX = "upload:"  # ':' cannot occur in a scenario id, so no clash with shipped ids
