@@ -228,8 +228,8 @@ def quiet_job(
     args: tuple[object, ...],
     seconds: float = BLOCKING_WAIT_S,
 ) -> object:
-    """The value of `fn(*args)` from the pool, waiting without drawing anything (for a function
-    under `st.cache_data`, whose elements Streamlit would replay); raises ValueError with one line
+    """The value of `fn(*args)` from the pool, waiting without drawing anything (for the scenario
+    picker's words, asked while its selectbox is being labelled); raises ValueError with one line
     when it failed or took longer than `seconds`."""
     sched = scheduler()
     deadline = time.monotonic() + seconds

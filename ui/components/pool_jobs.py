@@ -25,7 +25,8 @@ from ui.components import charts, headline
 
 #: What the pool's fork server imports once, before it forks the workers: this module, what its
 #: jobs import only when they run (the engine with Mesa, and Altair), and `pool_warm`, which
-#: builds one small page there; so no worker imports them again or starts cold.
+#: builds the default view and the picker's effects there; so no worker imports them again or
+#: starts cold.
 PRELOAD = [__name__, "sim.model", "altair", "ui.components.pool_warm"]
 #: Runs each worker keeps for itself, so a scenario's baseline is computed once per worker: the
 #: picker's nine default-size runs (every shipped scenario and the baseline, which `pool_warm`
