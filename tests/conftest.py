@@ -421,3 +421,23 @@ def shown_links(at: AppTest) -> list[str]:
             found.append(shown[1])
     assert found, "no share link on the page"
     return found
+
+
+#: Moderate axe findings accepted, with the reason in docs/ACCESSIBILITY.md: (rule, element).
+AXE_ACCEPTED = {("presentation-role-conflict", '[data-testid="stFileUploaderDropzone"]')}
+
+
+def axe_findings(page: Page) -> list[tuple[str, str, list[str], str]]:
+    """axe-core's serious, critical and moderate findings on the page as it is now, less those
+    accepted (`AXE_ACCEPTED`): (rule, impact, target, element's HTML)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = []
+    for v in Axe().run(page).response["violations"]:
+        for node in v["nodes"]:
+            html = node["html"]
+            if any(rule == v["id"] and sel.strip("[]") in html for rule, sel in AXE_ACCEPTED):
+                continue
+            if v["impact"] in ("serious", "critical", "moderate"):
+                found.append((v["id"], v["impact"], node["target"], html[:120]))
+    return found

@@ -27,6 +27,7 @@ import pytest
 from tests.conftest import (
     REPO_ROOT,
     TRACKER_JS,
+    axe_findings,
     free_port,
     full_page_screenshot,
     horizontal_overflow,
@@ -115,6 +116,8 @@ def shoot(page: Page, name: str, width: int, tmp_path: Path) -> Path:
             pass
         wide = page.evaluate(WIDE_JS)
         assert max(horizontal_overflow(page).values()) <= 1, f"{name} at {width}: {wide}"
+        found = axe_findings(page)
+        assert not found, f"axe on {name} at {width}px (not in docs/ACCESSIBILITY.md): {found}"
         full_page_screenshot(page, path)
     finally:
         page.set_viewport_size(size)

@@ -18,6 +18,7 @@ import streamlit as st
 NARROW_PX = 768
 FOCUS = "#0b4dbd"  # 7.6:1 on white; 3 px thick
 CAPTION = "#555453"  # 7.4:1 on white
+SELECTED = "#B3261E"  # 9:1 on the selected option's pale pink
 #: A slider's thumb (react-aria: the positioned element holding the hidden range input).
 THUMB = '[data-testid="stSlider"] [data-rac][style*="translate"]'
 
@@ -36,6 +37,10 @@ CSS = f"""
 /* Streamlit draws captions grey at 60% opacity (2.9:1): they fail WCAG AA; 7.4:1 instead. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{
   color: {CAPTION} !important; opacity: 1 !important; }}
+/* A selected segmented-control or pills option (the Class page's stages) is drawn in the theme's
+   red on pale pink (3.2:1): a darker red instead (9:1). */
+button[data-selected="true"] [data-testid="stMarkdownContainer"] p {{
+  color: {SELECTED} !important; }}
 /* The sidebar toggle says what it opens. */
 [data-testid="stExpandSidebarButton"] {{ min-height: 44px; min-width: 44px; padding: 0 0.7rem;
   border: 1px solid #767676; border-radius: 0.5rem; background: #ffffff; }}

@@ -42,7 +42,7 @@ def landing() -> None:
     st.title("Class")
     join_col, start_col = st.columns(2, gap="large")
     with join_col:
-        st.subheader("Join a class")
+        st.header("Join a class", anchor=False)
         st.session_state.setdefault("class.join_code", st.query_params.get("code", "")[:12])
         with st.form("class.join", border=False):
             st.text_input("Class code", max_chars=12, key="class.join_code")
@@ -51,7 +51,7 @@ def landing() -> None:
         if message := st.session_state.pop("class.join_error", None):
             st.error(message)
     with start_col:
-        st.subheader("Start a class (teacher)")
+        st.header("Start a class (teacher)", anchor=False)
         shipped = session.shipped()
         scenario_id = st.selectbox(
             "Scenario",
