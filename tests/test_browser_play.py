@@ -7,6 +7,7 @@ With UPDATE_SCREENSHOTS=1 it writes docs/screenshots/play-1280.png and play-375.
 
 from __future__ import annotations
 
+import json
 import os
 import urllib.parse
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from sim import play
 from tests.conftest import (
+    PAGE_TIMEOUT_MS,
     REPO_ROOT,
     full_page_screenshot,
     goto,
@@ -24,7 +26,6 @@ from tests.conftest import (
     page_text,
     runs_finished,
     wait_for_app,
-    wait_for_rerun,
 )
 
 if TYPE_CHECKING:
@@ -58,10 +59,20 @@ def tab_to(page: Page, wanted: list[str], tag: str, limit: int = 150) -> str:
 
 
 def press_button(page: Page, label: str) -> None:
+    """Enter on the button, then wait for the run it starts: seen by the run tracker, or by the
+    link, which every move changes. (A quick run can start and finish within one redraw, so
+    that the page's script state never visibly changes and the tracker misses it: the cause of
+    an occasional 45 s timeout here, measured after the class test had run in the same session.)"""
     tab_to(page, [label], "BUTTON")
     finished = runs_finished(page)
+    before = page.url
     page.keyboard.press("Enter")
-    wait_for_rerun(page, finished)
+    page.wait_for_function(
+        f"""() => (window.__cuba62 && window.__cuba62.finished > {finished})
+                 || location.href !== {json.dumps(before)}""",
+        timeout=PAGE_TIMEOUT_MS,
+        polling="raf",
+    )
     wait_for_app(page)
 
 
