@@ -2,8 +2,10 @@
 model's answer and what happened in 1962, then the discussion questions.
 
 Self-contained HTML (no script, no external file: the bars are CSS), with print CSS for A4 and
-Letter, so a teacher can keep it, print it or hand it round. Every text from the class (nicknames
-never appear; answers only as counts) or from a scenario file is escaped.
+Letter, so a teacher can keep it, print it or hand it round: every shipped scenario's summary,
+with all its questions revealed, prints on one page of either (tests/test_class_summary.py).
+Every text from the class (nicknames never appear; answers only as counts) or from a scenario
+file is escaped.
 """
 
 from __future__ import annotations
@@ -46,19 +48,37 @@ class Row:
 
 
 CSS = """
-@page { size: A4; margin: 14mm; }
-@media print { @page { size: auto; } body { font-size: 10pt; } .noprint { display: none; } }
+@page { size: A4; margin: 12mm; }
+@media print { @page { size: auto; margin: 10mm; } html { font-size: 8.5pt; }
+  body { margin: 0; padding: 0; } .noprint { display: none; } }
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #222; max-width: 48rem;
-  margin: 1.5rem auto; padding: 0 1rem; line-height: 1.35; }
-h1 { font-size: 1.5rem; margin: 0 0 0.2rem; } h2 { font-size: 1.05rem; margin: 1rem 0 0.3rem; }
-.meta { color: #555; font-size: 0.9rem; }
+  margin: 1.5rem auto; padding: 0 1rem; line-height: 1.3; }
+h1 { font-size: 1.4rem; margin: 0 0 0.2rem; } h2 { font-size: 1rem; margin: 0.8rem 0 0.25rem; }
+.meta { color: #555; font-size: 0.9rem; margin: 0.2rem 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-td, th { border: 1px solid #bbb; padding: 0.3rem 0.4rem; vertical-align: top; text-align: left; }
+td, th { border: 1px solid #bbb; padding: 0.2rem 0.35rem; vertical-align: top; text-align: left; }
 th { background: #f2f2f2; width: 33%; }
-.bar { display: inline-block; height: 0.7rem; background: #0072B2; vertical-align: middle; }
+.bars td, .bars th { padding: 0.05rem 0.35rem; }
+.bar { display: inline-block; height: 0.6rem; background: #0072B2; vertical-align: middle; }
 .bar.model { background: #E69F00; }
+ol { margin: 0.2rem 0; padding-left: 1.4rem; }
 .q { break-inside: avoid; page-break-inside: avoid; }
 """
+
+
+def asked(question: Question, scenario: Scenario) -> str:
+    """The question without the scenario's own question in front of it: the page says that once,
+    at the top (so that a class's summary fits one printed page)."""
+    return question.text.removeprefix(scenario.question).strip() or question.text
+
+
+def class_cell(row: Row) -> str:
+    """What the class predicted, in words; for a choice, its count only: the bars under the row
+    give each option's share."""
+    if row.question.kind == "choice":
+        n = len(row.answers)
+        return f"{n} answer{'' if n == 1 else 's'} (each option's share below)"
+    return row.class_text
 
 
 def _bars(row: Row) -> str:
@@ -78,7 +98,7 @@ def _bars(row: Row) -> str:
             "</td></tr>"
         )
     return (
-        "<table><tr><th>Answer</th><th>The class</th><th>The model</th></tr>"
+        "<table class='bars'><tr><th>Answer</th><th>The class</th><th>The model</th></tr>"
         + "".join(lines)
         + "</table>"
     )
@@ -91,16 +111,16 @@ def html_page(code: str, scenario: Scenario, rows: Sequence[Row], discussion: Se
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>cuba62 class {e(code)}: {e(scenario.title)}</title><style>{CSS}</style></head>",
         f"<body><h1>{e(scenario.title)}</h1>",
-        f"<p class='meta'>cuba62 class {e(code)} · {dt.date.today():%d %B %Y} · "
-        f"{e(scenario.question)}</p>",
+        f"<p class='meta'>cuba62 class {e(code)} · {dt.date.today():%d %B %Y}</p>",
+        f"<p><strong>{e(scenario.question)}</strong></p>",
     ]
     if not rows:
         parts.append("<p>No question was revealed in this class.</p>")
     for row in rows:
         parts.append(
-            f"<div class='q'><h2>{e(row.question.text)}</h2><table>"
+            f"<div class='q'><h2>{e(asked(row.question, scenario))}</h2><table>"
             f"<tr><th>The class predicted</th><th>The model</th><th>What happened in 1962</th></tr>"
-            f"<tr><td>{e(row.class_text)}</td><td>{e(row.model_text)}</td>"
+            f"<tr><td>{e(class_cell(row))}</td><td>{e(row.model_text)}</td>"
             f"<td>{e(row.history)}</td></tr></table>{_bars(row)}</div>"
         )
     if discussion:
