@@ -174,7 +174,11 @@ def test_a_class_through_the_whole_sequence_with_a_restart(
         # --- baseline → what-if → predict: pose the share question ----------------------------
         for stage in ("Baseline", "What-if", "Predict"):
             teacher.get_by_role("radio", name=stage, exact=True).click()  # the stage control
-            wait_for_app(teacher)
+            wait_for_app(teacher, timeout_ms=120_000)
+            if stage == "Baseline":  # the model's outcomes as a chart, for the back of the room
+                assert teacher.locator('[data-testid="stVegaLiteChart"]').count() == 1
+                found = axe_findings(teacher)
+                assert not found, f"axe on the Baseline stage: {found}"
         teacher.get_by_role("button", name="Pose this question").click()
         text_appears(teacher, "have answered")
 

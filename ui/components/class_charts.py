@@ -20,6 +20,7 @@ import pandas as pd
 from sim.questions import ModelAnswer, Question
 from ui.components.chart_style import (
     BASELINE_COLOUR,
+    FONT,
     INK,
     SCENARIO_COLOUR,
     TEXT,
@@ -183,6 +184,49 @@ def choice_chart(question: Question, answers: Sequence[Answer], model: ModelAnsw
     )
     chart = alt.LayerChart(layer=[bars, labels], height=90 + 44 * len(order))
     return spec_of(chart, "class-choice")
+
+
+def model_chart(question: Question, model: ModelAnswer) -> Spec:
+    """The model's answer to a choice question alone, as bars with printed shares (the Class
+    page's Baseline stage: how the crisis ends when it is played many times, before any what-if).
+    Options the model never gives are left out; the order is the question's."""
+    shown = [o for o in question.options if model.distribution.get(o, 0.0) > 0]
+    rows = [
+        {
+            "category": question.label(o),
+            "share": model.distribution[o],
+            "text": f"{pct(model.distribution[o])} of the model's histories",
+            # Printed by Python, as the caption under the chart prints it (Vega rounds otherwise).
+            "label": f"{model.distribution[o]:.1%}",
+        }
+        for o in shown
+    ]
+    order = [question.label(o) for o in shown]
+    base = alt.Chart(pd.DataFrame(rows)).encode(
+        y=alt.Y(
+            "category:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order)),
+        ),
+        tooltip=[
+            alt.Tooltip("category:N", title="Outcome"),
+            alt.Tooltip("text:N", title="Share"),
+        ],
+    )
+    bars = base.mark_bar(color=BASELINE_COLOUR).encode(
+        x=alt.X(
+            "share:Q",
+            title="Share of the model's histories",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFlush=True),
+        ),
+    )
+    labels = base.mark_text(align="left", dx=4, color=INK, fontSize=FONT).encode(
+        x="share:Q", text="label:N"
+    )
+    chart = alt.LayerChart(layer=[bars, labels], height=60 + 40 * len(order))
+    return spec_of(chart, "class-model")
 
 
 def closest(

@@ -185,12 +185,14 @@ def baseline(room: Room) -> None:
     st.write(session.baseline().question)
     model = model_answer(BASELINE_ID, questions.MOST_COMMON, room.code)
     question = questions.question(BASELINE_ID, questions.MOST_COMMON)
-    rows = [(question.label(o), s) for o, s in model.distribution.items() if s > 0]
-    st.dataframe(
-        {"Outcome": [r[0] for r in rows], "Share of histories": [f"{r[1]:.1%}" for r in rows]},
-        hide_index=True,
+    shares = [(question.label(o), s) for o, s in model.distribution.items() if s > 0]
+    words = "; ".join(f"{label}: {share:.1%}" for label, share in shares)
+    st.vega_lite_chart(
+        class_charts.model_chart(question, model),
+        width="stretch",
+        alt=f"Bar chart: how the crisis ends in the model's histories. {words}.",
     )
-    st.caption(model.text)
+    st.caption(f"{model.text} Each outcome: {words}.")
 
 
 def predict(room: Room, key: str, scenario: Scenario) -> None:
