@@ -56,6 +56,16 @@ def tally(question: Question, answers: Sequence[Answer]) -> dict[str, int]:
     return {o: counts.get(o, 0) for o in question.options}
 
 
+def _categories(order: list[str]) -> alt.Y:
+    """The answers down the side, in the question's order, their labels wrapped, never cut."""
+    return alt.Y(
+        "category:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order)),
+    )
+
+
 def share_chart(answers: Sequence[Answer], model: ModelAnswer) -> Spec:
     """Histogram of the class's shares (0–100%) with the model's share and 95% interval."""
     values = shares(answers)
@@ -155,12 +165,7 @@ def choice_chart(question: Question, answers: Sequence[Answer], model: ModelAnsw
         )
     order = [question.label(o) for o in shown]
     base = alt.Chart(pd.DataFrame(rows)).encode(
-        y=alt.Y(
-            "category:N",
-            sort=order,
-            title=None,
-            axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order)),
-        ),
+        y=_categories(order),
         yOffset=alt.YOffset("source:N", sort=[CLASS, MODEL]),
         tooltip=[
             alt.Tooltip("category:N", title="Answer"),
@@ -203,12 +208,7 @@ def model_chart(question: Question, model: ModelAnswer) -> Spec:
     ]
     order = [question.label(o) for o in shown]
     base = alt.Chart(pd.DataFrame(rows)).encode(
-        y=alt.Y(
-            "category:N",
-            sort=order,
-            title=None,
-            axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(order)),
-        ),
+        y=_categories(order),
         tooltip=[
             alt.Tooltip("category:N", title="Outcome"),
             alt.Tooltip("text:N", title="Share"),
