@@ -44,7 +44,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.common import append_section, cpu_model  # noqa: E402
+from benchmarks.common import append_section, cpu_model, load_averages  # noqa: E402
 from tests.conftest import (  # noqa: E402
     CHROMIUM_ARGS,
     IDLE_JS,
@@ -68,13 +68,6 @@ FOREGROUND_ARGS = [
     "--disable-backgrounding-occluded-windows",
 ]
 IDLE = f"() => ({IDLE_JS})()"
-
-
-def load_average() -> str:
-    try:
-        return "/".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 @dataclass
@@ -207,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args([] if argv is None else argv)
     if not 1 <= args.students <= 200 or args.window <= 0:
         ap.error("--students from 1 to 200 (the store's class size), --window > 0")
-    load_before = load_average()
+    load_before = load_averages()
     print(f"bench_class: {args.students} students within {args.window:g} s; load {load_before}")
     samples = Samples()
     with ExitStack() as stack:
@@ -225,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         answers = store.answers(handle.code, posed.id, teacher_key=handle.teacher_key)
         count = store.answer_count(handle.code, handle.teacher_key, posed.id)
         store.close()
-    load_after = load_average()
+    load_after = load_averages()
 
     by_name: dict[str, list[object]] = {}
     for a in answers:

@@ -58,7 +58,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.common import append_section, cpu_model  # noqa: E402
+from benchmarks.common import append_section, cpu_model, load_averages  # noqa: E402
 from tests.conftest import (  # noqa: E402
     CHROMIUM_ARGS,
     IDLE_JS,
@@ -83,13 +83,6 @@ FAILED_JS = """
 () => !!document.querySelector('[data-testid="stException"]')
   || document.body.innerText.includes('Something went wrong')
 """
-
-
-def load_average() -> str:
-    try:
-        return "/".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def hostile_files() -> dict[str, bytes]:
@@ -374,10 +367,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"bench_load: {args.sessions} {args.client} sessions, a move every {args.interval:g} s for "
-        f"{args.seconds:g} s, {args.runs:,} histories; load average {load_average()}"
+        f"{args.seconds:g} s, {args.runs:,} histories; load average {load_averages()}"
     )
     samples = Samples()
-    load_before = load_average()
+    load_before = load_averages()
     stop = threading.Event()
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_load-")))
@@ -397,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             stop.set()
             for t in threads:
                 t.join(timeout=5)
-    load_after = load_average()
+    load_after = load_averages()
 
     mb = 2**20
     moves = samples.moves

@@ -39,7 +39,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.common import append_section, cpu_model  # noqa: E402
+from benchmarks.common import append_section, cpu_model, load_average  # noqa: E402
 from tests.conftest import (  # noqa: E402  (needs the repo root on sys.path)
     CHROMIUM_ARGS,
     find_chromium,
@@ -62,13 +62,6 @@ MOVES = 5
 TARGET_S = 0.5
 TARGET_RUNS = 10_000
 RESULTS = Path(__file__).resolve().parent / "results_ui.md"
-
-
-def load_average() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except OSError:
-        return "n/a"
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.common import append_section, cpu_model  # noqa: E402
+from benchmarks.common import append_section, cpu_model, load_average  # noqa: E402
 from tests.conftest import (  # noqa: E402  (needs the repo root on sys.path)
     APP,
     CHROMIUM_ARGS,
@@ -107,13 +107,6 @@ DRAWN_JS = f"""
   return performance.now();
 }}
 """
-
-
-def load_average() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except OSError:
-        return "n/a"
 
 
 def link(value: float) -> str:

@@ -26,6 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.common import load_averages  # noqa: E402
 from tests.conftest import CHROMIUM_ARGS, find_chromium, running_streamlit  # noqa: E402
 
 
@@ -68,7 +69,7 @@ async def measure(base: str, pid: int, students: int, seconds: float) -> None:
         c1, t1 = cpu_seconds(pid), time.perf_counter()
         await browser.close()
     polls = (students / POLL_S + 1 / COUNT_S) * (t1 - t0)
-    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    load = load_averages()
     print(
         f"{students} phones + projector open, idle {t1 - t0:.0f} s: server CPU {c1 - c0:.2f} s "
         f"({100 * (c1 - c0) / (t1 - t0):.0f}% of a core), ~{polls:.0f} polls, "

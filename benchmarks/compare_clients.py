@@ -30,10 +30,10 @@ from benchmarks.bench_load import (  # noqa: E402
     PARAM,
     REDRAWN_JS,
     SCENARIO,
-    load_average,
     open_session,
     the_slider,
 )
+from benchmarks.common import load_averages  # noqa: E402
 from benchmarks.ws_client import Session  # noqa: E402
 from tests.conftest import CHROMIUM_ARGS, find_chromium, running_streamlit  # noqa: E402
 
@@ -103,7 +103,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--moves", type=int, default=8)
     ap.add_argument("--runs", type=int, default=5000)
     args = ap.parse_args(argv)
-    print(f"compare_clients: {args.moves} moves each; load average {load_average()}")
+    print(f"compare_clients: {args.moves} moves each; load average {load_averages()}")
     with tempfile.TemporaryDirectory(prefix="compare_clients-") as tmp:
         with running_streamlit(Path(tmp) / "server.log") as base:
             rows = asyncio.run(compare(base, args.moves, args.runs))
@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
         f"{med[1]:.2f}, after it finished {med[2]:.2f}), websocket {med[3]:.2f} s; min/max "
         f"browser {min(r[0] for r in rows):.2f}/{max(r[0] for r in rows):.2f}, websocket "
         f"{min(r[3] for r in rows):.2f}/{max(r[3] for r in rows):.2f}; load average "
-        f"{load_average()} ({os.cpu_count()} cores)"
+        f"{load_averages()} ({os.cpu_count()} cores)"
     )
     return 0
 
